@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// Bundles the extension, the CLI, and (with --tests / --bench) the test suites and the benchmark.
+// remark and unified are ESM-only: bundling them into CommonJS is what lets VS Code's extension
+// host, the CLI and mocha all load the same code.
+import * as esbuild from 'esbuild';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const root = new URL('..', import.meta.url).pathname;
+
+/** All files under dir whose name ends with suffix. */
+function walk(dir, suffix) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) {
+      out.push(...walk(p, suffix));
+    } else if (name.endsWith(suffix)) {
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  absWorkingDir: root,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const builds = [
+  esbuild.build({
+    ...common,
+    entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts' },
+    outdir: 'dist',
+    external: ['vscode'],
+    minify: production,
+    sourcemap: production ? false : 'linked',
+    metafile: true,
+  }),
+];
+
+if (args.has('--tests')) {
+  rmSync(join(root, 'out/test'), { recursive: true, force: true });
+  const unit = walk(join(root, 'test/unit'), '.test.ts');
+  const reliability = walk(join(root, 'test/reliability'), '.test.ts');
+  const integration = walk(join(root, 'test/integration'), '.ts');
+  const entries = [...unit, ...reliability, ...integration, join(root, 'test/run-electron.ts')];
+  builds.push(esbuild.build({
+    ...common,
+    entryPoints: entries.map((e) => ({ in: e, out: relative(join(root, 'test'), e).replace(/\.ts$/, '') })),
+    outdir: 'out/test',
+    external: ['vscode', 'mocha', 'playwright-core', '@vscode/test-electron'],
+    sourcemap: 'inline',
+  }));
+}
+
+if (args.has('--bench')) {
+  builds.push(esbuild.build({
+    ...common,
+    entryPoints: { bench: 'bench/bench.ts' },
+    outdir: 'out/bench',
+    sourcemap: 'linked',
+  }));
+}
+
+const [ext] = await Promise.all(builds);
+if (args.has('--metafile')) {
+  console.log(await esbuild.analyzeMetafile(ext.metafile));
+}
