@@ -3,16 +3,20 @@
 // remark and unified are ESM-only: bundling them into CommonJS is what lets VS Code's extension
 // host, the CLI and mocha all load the same code.
 import * as esbuild from 'esbuild';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+// --only=<text>: build just the test files whose path contains <text>.
+const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const production = args.has('--production');
 const root = new URL('..', import.meta.url).pathname;
 
 /** All files under dir whose name ends with suffix. */
 function walk(dir, suffix) {
   const out = [];
+  if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) {
@@ -46,12 +50,11 @@ const builds = [
   }),
 ];
 
-if (args.has('--tests')) {
-  rmSync(join(root, 'out/test'), { recursive: true, force: true });
-  const unit = walk(join(root, 'test/unit'), '.test.ts');
-  const reliability = walk(join(root, 'test/reliability'), '.test.ts');
-  const integration = walk(join(root, 'test/integration'), '.ts');
-  const entries = [...unit, ...reliability, ...integration, join(root, 'test/run-electron.ts')];
+if (args.has('--tests') || only) {
+  if (args.has('--clean')) rmSync(join(root, 'out/test'), { recursive: true, force: true });
+  const suites = ['unit', 'reliability', 'stress', 'ui', 'integration'].flatMap((dir) => walk(join(root, 'test', dir), '.ts'));
+  const all = [...suites, join(root, 'test/run-electron.ts')];
+  const entries = only ? all.filter((e) => e.includes(only)) : all;
   builds.push(esbuild.build({
     ...common,
     entryPoints: entries.map((e) => ({ in: e, out: relative(join(root, 'test'), e).replace(/\.ts$/, '') })),

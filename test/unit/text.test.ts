@@ -1,0 +1,84 @@
+import * as assert from 'assert';
+import fc from 'fast-check';
+import { CodePointIndex, LineIndex, stripBom } from '../../src/core/text';
+import { mapRange, applyEdits } from '../../src/core/track';
+
+suite('text: code points', () => {
+  test('converts around astral characters', () => {
+    const text = 'a😀b𝔸c';
+    const cp = new CodePointIndex(text);
+    assert.strictEqual(cp.length, 5);
+    assert.deepStrictEqual([0, 1, 3, 4, 6, 7].map((u) => cp.toCodePoint(u)), [0, 1, 2, 3, 4, 5]);
+    assert.deepStrictEqual([0, 1, 2, 3, 4, 5].map((c) => cp.toUtf16(c)), [0, 1, 3, 4, 6, 7]);
+  });
+
+  test('round-trips every code-point offset of random text', () => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (text) => {
+      const cp = new CodePointIndex(text);
+      const points = [...text];
+      assert.strictEqual(cp.length, points.length);
+      let utf16 = 0;
+      for (let i = 0; i <= points.length; i++) {
+        assert.strictEqual(cp.toUtf16(i), utf16);
+        assert.strictEqual(cp.toCodePoint(utf16), i);
+        utf16 += points[i]?.length ?? 0;
+      }
+    }));
+  });
+
+  test('a lone surrogate counts as one code point', () => {
+    const text = 'a\ud800b';
+    assert.strictEqual(new CodePointIndex(text).length, [...text].length);
+  });
+
+  test('strips one BOM', () => {
+    assert.strictEqual(stripBom('\ufeff# T'), '# T');
+    assert.strictEqual(stripBom('# T'), '# T');
+  });
+});
+
+suite('text: lines', () => {
+  test('counts LF, CRLF and lone CR line ends', () => {
+    const text = 'a\nb\r\nc\rd';
+    const lines = new LineIndex(text);
+    assert.strictEqual(lines.lineCount, 4);
+    assert.deepStrictEqual(lines.positionAt(text.indexOf('c')), { line: 2, character: 0 });
+    assert.deepStrictEqual(lines.positionAt(text.indexOf('d')), { line: 3, character: 0 });
+    assert.strictEqual(lines.offsetAt({ line: 1, character: 99 }), text.indexOf('\r\n'));
+    assert.strictEqual(lines.offsetAt({ line: 3, character: 1 }), text.length);
+  });
+});
+
+suite('track: mapRange', () => {
+  const range = { start: 10, end: 20 };
+  test('insertions at the boundaries stay outside', () => {
+    assert.deepStrictEqual(mapRange(range, { start: 10, end: 10, text: 'xx' }), { start: 12, end: 22 });
+    assert.deepStrictEqual(mapRange(range, { start: 20, end: 20, text: 'xx' }), { start: 10, end: 20 });
+  });
+  test('insertions inside grow, deletions inside shrink', () => {
+    assert.deepStrictEqual(mapRange(range, { start: 15, end: 15, text: 'xyz' }), { start: 10, end: 23 });
+    assert.deepStrictEqual(mapRange(range, { start: 12, end: 18, text: '' }), { start: 10, end: 14 });
+  });
+  test('deleting the whole passage detaches it', () => {
+    assert.strictEqual(mapRange(range, { start: 5, end: 25, text: 'new' }), undefined);
+    assert.strictEqual(mapRange(range, { start: 10, end: 20, text: '' }), undefined);
+  });
+  test('a mapped range covers exactly the surviving text', () => {
+    fc.assert(fc.property(
+      fc.string({ minLength: 30, maxLength: 60 }), fc.nat(29), fc.nat(29), fc.nat(60), fc.nat(60), fc.string({ maxLength: 5 }),
+      (text, a, b, c, d, ins) => {
+        const r = { start: Math.min(a, b), end: Math.max(a, b) + 1 };
+        const e = { start: Math.min(c, d, text.length), end: Math.min(Math.max(c, d), text.length), text: ins };
+        const mapped = mapRange(r, e);
+        // Mark the range's characters, apply the edit to the marks, and compare.
+        const marks = [...text].map((_, i) => (i >= r.start && i < r.end ? '1' : '0')).join('');
+        const after = applyEdits(marks, [{ ...e, text: '0'.repeat(ins.length) }]);
+        const first = after.indexOf('1');
+        if (first < 0) {
+          assert.strictEqual(mapped, undefined);
+        } else {
+          assert.deepStrictEqual(mapped, { start: first, end: after.lastIndexOf('1') + 1 });
+        }
+      }));
+  });
+});
