@@ -52,3 +52,25 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   }
   return out + text.slice(pos);
 }
+
+/**
+ * Composes the edits of several change events into one edit against the text before the first:
+ * everything before the earliest change and after the latest stays, the middle is replaced.
+ */
+export function composeEdits(oldLength: number, newText: string, events: readonly (readonly TextEdit[])[]): TextEdit | undefined {
+  let prefix = Infinity;
+  let suffix = Infinity;
+  let length = oldLength;
+  for (const edits of events) {
+    for (const e of edits) {
+      prefix = Math.min(prefix, e.start);
+      suffix = Math.min(suffix, length - e.end);
+    }
+    // The text before an edit is untouched by it, and so is the text after it counted from the
+    // end; what no event touched stays untouched, so both bounds compose by taking the minimum.
+    length += edits.reduce((d, e) => d + e.text.length - (e.end - e.start), 0);
+  }
+  if (prefix === Infinity) return undefined;
+  prefix = Math.min(prefix, oldLength - suffix, newText.length - suffix);
+  return { start: prefix, end: oldLength - suffix, text: newText.slice(prefix, newText.length - suffix) };
+}

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
 import { CodePointIndex, LineIndex, stripBom } from '../../src/core/text';
-import { mapRange, applyEdits } from '../../src/core/track';
+import { mapRange, applyEdits, composeEdits } from '../../src/core/track';
 
 suite('text: code points', () => {
   test('converts around astral characters', () => {
@@ -80,5 +80,32 @@ suite('track: mapRange', () => {
           assert.deepStrictEqual(mapped, { start: first, end: after.lastIndexOf('1') + 1 });
         }
       }));
+  });
+});
+
+suite('track: composeEdits', () => {
+  test('several change events compose into one edit of the original text', () => {
+    const edit = fc.record({ at: fc.nat(), del: fc.nat(4), text: fc.string({ maxLength: 4 }) });
+    fc.assert(fc.property(fc.string({ minLength: 1, maxLength: 40 }), fc.array(fc.array(edit, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 5 }), (original, events) => {
+      let text = original;
+      const applied: { start: number; end: number; text: string }[][] = [];
+      for (const raw of events) {
+        // Non-overlapping edits of the current text, as one change event reports them.
+        const edits: { start: number; end: number; text: string }[] = [];
+        let floor = 0;
+        for (const r of [...raw].sort((a, b) => a.at - b.at)) {
+          const start = Math.max(floor, r.at % (text.length + 1));
+          if (start > text.length) break;
+          const end = Math.min(text.length, start + r.del);
+          edits.push({ start, end, text: r.text });
+          floor = end + 1;
+        }
+        text = applyEdits(text, edits);
+        applied.push(edits);
+      }
+      const composed = composeEdits(original.length, text, applied);
+      assert.ok(composed);
+      assert.strictEqual(applyEdits(original, [composed]), text);
+    }));
   });
 });

@@ -1,0 +1,494 @@
+// Every essay Cruxmark knows in the workspace: open ones follow the editor edit by edit, closed
+// ones are read from disk. Each holds its annotations and keeps its sidecar in step: loaded when
+// the essay is opened or the sidecar changes outside, merged by id, written when the essay is
+// saved, never written over when it cannot be read.
+import * as vscode from 'vscode';
+import { EssayAnnotations } from '../core/essay';
+import type { Logger } from '../core/log';
+import { OutlineIndex, type Outline } from '../core/markdown';
+import type { Sidecar } from '../core/model';
+import { essayPathOf, sidecarPathOf } from '../core/model';
+import { formatProblem, parseSidecar, mergeSidecars, type SidecarProblem } from '../core/sidecar';
+import { saveSidecar, UnreadableSidecarError } from '../core/store';
+import { stripBom, type TextEdit } from '../core/text';
+import { applyEdits, composeEdits } from '../core/track';
+import { toEdits } from './convert';
+import { fileAccessFor, readText } from './fileAccess';
+
+/** Waits this long after the last annotation change before writing, so a burst of commands writes once. */
+const SIDECAR_WRITE_DEBOUNCE_MS = 250;
+/** Re-parses the outline this long after typing stops: a parse must never run on a keystroke. */
+const OUTLINE_DEBOUNCE_MS = 300;
+
+/** The state of an essay's sidecar file. */
+export interface SidecarState {
+  status: 'missing' | 'ok' | 'unreadable';
+  problems: SidecarProblem[];
+}
+
+/** One essay and its annotations. */
+export class Essay {
+  readonly annotations: EssayAnnotations;
+  sidecar: SidecarState = { status: 'missing', problems: [] };
+  /** The sidecar's text as last read or written: the base of the next merge. */
+  base: string | undefined;
+  document: vscode.TextDocument | undefined;
+  private index: OutlineIndex | undefined;
+  private pending: TextEdit[][] = [];
+  private pendingFrom = 0;
+  private outlineTimer: ReturnType<typeof setTimeout> | undefined;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set when annotations changed while the essay had unsaved edits: write on the next save. */
+  dirtyAnnotations = false;
+
+  constructor(readonly uri: vscode.Uri, text: string) {
+    this.annotations = new EssayAnnotations(text, { boundsAt: (s, e) => this.boundsAt(s, e) });
+  }
+
+  get sidecarUri(): vscode.Uri {
+    return this.uri.with({ path: sidecarPathOf(this.uri.path) });
+  }
+
+  get fileName(): string {
+    return this.uri.path.slice(this.uri.path.lastIndexOf('/') + 1);
+  }
+
+  get text(): string {
+    return this.annotations.text;
+  }
+
+  /** True once the outline has been built (reading it then costs no full parse). */
+  hasOutline(): boolean {
+    return this.index !== undefined;
+  }
+
+  /** The Markdown outline of the current text, brought up to date first if edits are pending. */
+  outline(): Outline {
+    if (!this.index) {
+      this.index = new OutlineIndex(this.text);
+      this.pending = [];
+    } else if (this.pending.length > 0) {
+      const edit = composeEdits(this.pendingFrom, this.text, this.pending);
+      this.pending = [];
+      if (edit) this.index.update(this.text, [edit]);
+    }
+    if (this.outlineTimer) {
+      clearTimeout(this.outlineTimer);
+      this.outlineTimer = undefined;
+    }
+    return this.index.outline;
+  }
+
+  /** The block around a passage, so that its quote's context stays inside it. */
+  private boundsAt(start: number, end: number): { start: number; end: number } | undefined {
+    const outline = this.outline();
+    const a = outline.blockAt(start);
+    const b = end > start ? outline.blockAt(end - 1) : a;
+    if (!a || !b) return undefined;
+    return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
+  }
+
+  /** Follows one change event of the open document. Returns true when an annotation moved. */
+  applyChange(edits: TextEdit[], external: boolean, onOutlineDue: () => void): boolean {
+    const before = this.text.length;
+    const text = applyEdits(this.text, edits);
+    if (this.index) {
+      if (this.pending.length === 0) this.pendingFrom = before;
+      this.pending.push(edits);
+    }
+    let changed: boolean;
+    if (external) {
+      // Replaced from outside (a checkout, another editor): place every annotation again from
+      // its stored quote, rather than treating the replaced region as deleted.
+      this.annotations.applyEdits(text, []);
+      this.annotations.reanchorAll();
+      changed = true;
+    } else {
+      changed = this.annotations.applyEdits(text, edits);
+    }
+    if (this.index) {
+      if (this.outlineTimer) clearTimeout(this.outlineTimer);
+      this.outlineTimer = setTimeout(() => {
+        this.outlineTimer = undefined;
+        this.outline();
+        onOutlineDue();
+      }, OUTLINE_DEBOUNCE_MS);
+    }
+    return changed;
+  }
+
+  /** Replaces the text wholesale (an essay read again from disk). */
+  replaceText(text: string): void {
+    this.index = undefined;
+    this.pending = [];
+    this.annotations.applyEdits(text, [{ start: 0, end: this.text.length, text }]);
+    this.annotations.reanchorAll();
+  }
+
+  scheduleSave(save: () => void): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      save();
+    }, SIDECAR_WRITE_DEBOUNCE_MS);
+  }
+
+  dispose(): void {
+    if (this.outlineTimer) clearTimeout(this.outlineTimer);
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+  }
+}
+
+function isMarkdown(document: vscode.TextDocument): boolean {
+  return document.languageId === 'markdown';
+}
+
+/** Every essay Cruxmark knows, and the events that keep them in step with the editor and the disk. */
+export class EssayStore implements vscode.Disposable {
+  private readonly essays = new Map<string, Essay>();
+  private readonly changed = new vscode.EventEmitter<Essay | undefined>();
+  private readonly outlineChanged = new vscode.EventEmitter<Essay>();
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Saves in flight, so that tests and shutdown can wait for them. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Fires when an essay's annotations or sidecar state change (undefined: many changed). */
+  readonly onDidChange = this.changed.event;
+  /** Fires when an essay's outline was brought up to date after edits. */
+  readonly onDidChangeOutline = this.outlineChanged.event;
+
+  constructor(private readonly log: Logger) {}
+
+  /** Starts following the editor and the disk, and loads the essays that have sidecars. */
+  async start(): Promise<void> {
+    const ws = vscode.workspace;
+    this.disposables.push(
+      this.changed,
+      this.outlineChanged,
+      ws.onDidOpenTextDocument((d) => void this.opened(d)),
+      ws.onDidChangeTextDocument((e) => this.edited(e)),
+      ws.onDidSaveTextDocument((d) => this.saved(d)),
+      ws.onDidCloseTextDocument((d) => this.closed(d)),
+      ws.onWillRenameFiles((e) => e.waitUntil(this.renameEdit(e.files))),
+      ws.onDidRenameFiles((e) => void this.renamed(e.files)),
+      ws.onDidDeleteFiles((e) => void this.deleted(e.files)),
+    );
+    const watcher = ws.createFileSystemWatcher('**/*.md.cruxmark.json');
+    this.disposables.push(
+      watcher,
+      watcher.onDidChange((u) => void this.sidecarChangedOnDisk(u)),
+      watcher.onDidCreate((u) => void this.sidecarChangedOnDisk(u)),
+      watcher.onDidDelete((u) => this.sidecarDeletedOnDisk(u)),
+    );
+    const essayWatcher = ws.createFileSystemWatcher('**/*.md', true, false, true);
+    this.disposables.push(essayWatcher, essayWatcher.onDidChange((u) => void this.essayChangedOnDisk(u)));
+    await Promise.all(ws.textDocuments.filter(isMarkdown).map((d) => this.opened(d)));
+    const sidecars = await ws.findFiles('**/*.md.cruxmark.json', '**/node_modules/**');
+    await Promise.all(sidecars.map((u) => this.loadClosed(u)));
+  }
+
+  get(uri: vscode.Uri): Essay | undefined {
+    return this.essays.get(uri.toString());
+  }
+
+  all(): Essay[] {
+    return [...this.essays.values()].sort((a, b) => a.uri.path.localeCompare(b.uri.path));
+  }
+
+  /** Resolves when every save started so far has finished. */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** The essay of an open Markdown document, loading it if needed. */
+  async forDocument(document: vscode.TextDocument): Promise<Essay | undefined> {
+    if (!isMarkdown(document)) return undefined;
+    return this.get(document.uri) ?? this.opened(document);
+  }
+
+  /** Tells listeners that an essay changed and schedules its sidecar write. */
+  annotationsChanged(essay: Essay): void {
+    this.changed.fire(essay);
+    if (essay.document?.isDirty) {
+      essay.dirtyAnnotations = true;
+      return;
+    }
+    essay.scheduleSave(() => void this.track(this.writeSidecar(essay)));
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+    return p;
+  }
+
+  private async opened(document: vscode.TextDocument): Promise<Essay | undefined> {
+    if (!isMarkdown(document) || document.uri.scheme === 'git' || document.uri.scheme === 'output') return undefined;
+    const key = document.uri.toString();
+    let essay = this.essays.get(key);
+    const text = document.getText();
+    if (!essay) {
+      essay = new Essay(document.uri, text);
+      essay.document = document;
+      this.essays.set(key, essay);
+      await this.loadSidecar(essay, false);
+    } else {
+      essay.document = document;
+      if (essay.text !== text) essay.replaceText(text);
+    }
+    this.changed.fire(essay);
+    return essay;
+  }
+
+  private closed(document: vscode.TextDocument): void {
+    const essay = this.get(document.uri);
+    if (!essay || essay.document !== document) return;
+    essay.document = undefined;
+    // Unsaved edits are gone with the editor: follow the file as it is on disk again.
+    void readText(document.uri).then((t) => {
+      if (t !== undefined && stripBom(t) !== essay.text) {
+        essay.replaceText(stripBom(t));
+        this.changed.fire(essay);
+      }
+    });
+  }
+
+  private edited(e: vscode.TextDocumentChangeEvent): void {
+    if (e.contentChanges.length === 0) return;
+    const essay = this.get(e.document.uri);
+    if (!essay || essay.document !== e.document) return;
+    const external = e.reason === undefined && !e.document.isDirty && e.contentChanges.length === 1
+      && e.contentChanges[0].rangeLength > 0 && e.contentChanges[0].text.length > 0;
+    const moved = essay.applyChange(toEdits(e.contentChanges), external, () => this.outlineChanged.fire(essay));
+    if (moved) this.changed.fire(essay);
+  }
+
+  private saved(document: vscode.TextDocument): void {
+    const essay = this.get(document.uri);
+    if (!essay || essay.annotations.list().length === 0 && essay.sidecar.status === 'missing') return;
+    essay.dirtyAnnotations = false;
+    void this.track(this.writeSidecar(essay));
+  }
+
+  /** Writes the essay's sidecar, merging changes made on disk since we last read it. */
+  async writeSidecar(essay: Essay): Promise<void> {
+    if (essay.sidecar.status === 'unreadable') {
+      this.log.warn(`Not writing ${essay.sidecarUri.fsPath}: it could not be read (${essay.sidecar.problems.map(formatProblem).join('; ')})`);
+      return;
+    }
+    if (essay.document?.isDirty) {
+      essay.dirtyAnnotations = true;
+      return;
+    }
+    const ours = essay.annotations.toSidecar(essay.fileName);
+    if (ours.annotations.length === 0 && essay.sidecar.status === 'missing') return;
+    const { io, path } = fileAccessFor(essay.sidecarUri);
+    try {
+      const result = await saveSidecar(io, path, essay.base, ours);
+      essay.base = result.text;
+      essay.sidecar = { status: 'ok', problems: [] };
+      if (result.merged) {
+        this.adoptMerged(essay, result.sidecar);
+        if (result.conflicts.length > 0) {
+          void vscode.window.showWarningMessage(`Cruxmark merged ${essay.fileName}'s annotations with changes made outside VS Code. Both sides changed ${result.conflicts.map((c) => c.id).join(', ')}; the version here was kept, and notes kept both texts.`);
+        }
+      } else {
+        essay.annotations.markSaved(result.sidecar);
+      }
+      this.changed.fire(essay);
+    } catch (e) {
+      if (e instanceof UnreadableSidecarError) {
+        this.markUnreadable(essay, e.problems);
+      } else {
+        this.log.error(e as Error);
+        void vscode.window.showErrorMessage(`Cruxmark could not write ${vscode.workspace.asRelativePath(essay.sidecarUri)}: ${(e as Error).message}. Your annotations are kept in memory; save again to retry.`);
+      }
+    }
+  }
+
+  /** Makes memory equal to a merged sidecar: new annotations are placed, deleted ones dropped. */
+  private adoptMerged(essay: Essay, merged: Sidecar): void {
+    const byId = new Map(merged.annotations.map((a) => [a.id, a]));
+    for (const item of [...essay.annotations.list()]) {
+      if (!byId.has(item.data.id)) essay.annotations.remove(item.data.id);
+    }
+    const adopt = [];
+    for (const a of merged.annotations) {
+      const mine = essay.annotations.find(a.id);
+      if (!mine || JSON.stringify(mine.data.target) !== JSON.stringify(a.target)) {
+        adopt.push(a);
+      } else {
+        mine.data = { ...a };
+      }
+    }
+    essay.annotations.adopt(adopt);
+    essay.annotations.markSaved(essay.annotations.toSidecar(essay.fileName));
+  }
+
+  private markUnreadable(essay: Essay, problems: SidecarProblem[]): void {
+    const first = essay.sidecar.status !== 'unreadable' || formatProblem(essay.sidecar.problems[0]) !== formatProblem(problems[0]);
+    essay.sidecar = { status: 'unreadable', problems };
+    this.changed.fire(essay);
+    if (first) {
+      const p = problems[0];
+      const where = p.line !== undefined ? ` (line ${p.line}, column ${p.column ?? 1})` : '';
+      void vscode.window.showErrorMessage(
+        `Cruxmark cannot read ${vscode.workspace.asRelativePath(essay.sidecarUri)}${where}: ${p.path ? `${p.path}: ` : ''}${p.message}. The file will not be overwritten; annotations made here are kept in memory until it is fixed.`,
+        'Open Sidecar',
+      ).then((choice) => {
+        if (choice) void vscode.window.showTextDocument(essay.sidecarUri, p.line !== undefined ? { selection: new vscode.Range(p.line - 1, (p.column ?? 1) - 1, p.line - 1, (p.column ?? 1) - 1) } : {});
+      });
+    }
+  }
+
+  /** Reads the sidecar and merges it into memory. `merge` keeps what memory has (an outside change); otherwise memory is replaced (first load). */
+  private async loadSidecar(essay: Essay, merge: boolean): Promise<void> {
+    let text: string | undefined;
+    try {
+      text = await readText(essay.sidecarUri);
+    } catch (e) {
+      this.markUnreadable(essay, [{ file: vscode.workspace.asRelativePath(essay.sidecarUri), message: (e as Error).message }]);
+      return;
+    }
+    if (text === undefined) {
+      essay.sidecar = { status: 'missing', problems: [] };
+      essay.base = undefined;
+      return;
+    }
+    if (text === essay.base && essay.sidecar.status === 'ok') return;
+    const parsed = parseSidecar(text, vscode.workspace.asRelativePath(essay.sidecarUri));
+    if (!parsed.ok) {
+      this.markUnreadable(essay, parsed.problems);
+      return;
+    }
+    const wasUnreadable = essay.sidecar.status === 'unreadable';
+    essay.sidecar = { status: 'ok', problems: [] };
+    if (!merge) {
+      essay.annotations.load(parsed.sidecar);
+      essay.base = text;
+      return;
+    }
+    const base = essay.base !== undefined && !wasUnreadable ? parseSidecar(essay.base, '') : undefined;
+    const ours: Sidecar = { version: 1, document: essay.fileName, annotations: essay.annotations.list().map((a) => a.data) };
+    const merged = mergeSidecars(base?.ok ? base.sidecar : undefined, ours, parsed.sidecar).sidecar;
+    essay.base = text;
+    this.adoptMerged(essay, merged);
+    // Memory may now hold more than the file (annotations made here): write them when we may.
+    const theirIds = new Set(parsed.sidecar.annotations.map((a) => a.id));
+    if (merged.annotations.some((a) => !theirIds.has(a.id)) || wasUnreadable) this.annotationsChanged(essay);
+  }
+
+  private async sidecarChangedOnDisk(uri: vscode.Uri): Promise<void> {
+    const essayPath = essayPathOf(uri.path);
+    if (!essayPath) return;
+    const essayUri = uri.with({ path: essayPath });
+    const essay = this.get(essayUri);
+    if (!essay) {
+      await this.loadClosed(uri);
+      return;
+    }
+    await this.loadSidecar(essay, true);
+    this.changed.fire(essay);
+  }
+
+  private sidecarDeletedOnDisk(uri: vscode.Uri): void {
+    const essayPath = essayPathOf(uri.path);
+    const essay = essayPath ? this.get(uri.with({ path: essayPath })) : undefined;
+    if (!essay) return;
+    // The annotations stay in memory; the next save writes them again.
+    essay.base = undefined;
+    essay.sidecar = { status: 'missing', problems: [] };
+    this.changed.fire(essay);
+  }
+
+  private async essayChangedOnDisk(uri: vscode.Uri): Promise<void> {
+    const essay = this.get(uri);
+    // Open essays follow their document; VS Code reloads it and reports the change.
+    if (!essay || essay.document) return;
+    const text = await readText(uri);
+    if (text === undefined || stripBom(text) === essay.text) return;
+    essay.replaceText(stripBom(text));
+    this.changed.fire(essay);
+  }
+
+  /** Loads an essay that is not open, from its sidecar's location. */
+  private async loadClosed(sidecarUri: vscode.Uri): Promise<void> {
+    const essayPath = essayPathOf(sidecarUri.path);
+    if (!essayPath) return;
+    const essayUri = sidecarUri.with({ path: essayPath });
+    if (this.get(essayUri)) return;
+    let text: string | undefined;
+    try {
+      text = await readText(essayUri);
+    } catch (e) {
+      this.log.warn(`Cannot read ${essayUri.toString()}: ${(e as Error).message}`);
+      return;
+    }
+    if (this.get(essayUri)) return;
+    const essay = new Essay(essayUri, stripBom(text ?? ''));
+    this.essays.set(essayUri.toString(), essay);
+    await this.loadSidecar(essay, false);
+    this.changed.fire(essay);
+  }
+
+  /** The sidecar moves with its essay, in the same undoable workspace edit. */
+  private async renameEdit(files: readonly { oldUri: vscode.Uri; newUri: vscode.Uri }[]): Promise<vscode.WorkspaceEdit> {
+    const edit = new vscode.WorkspaceEdit();
+    for (const { oldUri, newUri } of files) {
+      if (!oldUri.path.endsWith('.md')) continue;
+      const essay = this.get(oldUri);
+      if (essay) {
+        await this.settled();
+        if (essay.document?.isDirty === false && essay.dirtyAnnotations) await this.writeSidecar(essay);
+      }
+      const oldSidecar = oldUri.with({ path: sidecarPathOf(oldUri.path) });
+      const exists = await vscode.workspace.fs.stat(oldSidecar).then(() => true, () => false);
+      if (exists) edit.renameFile(oldSidecar, newUri.with({ path: sidecarPathOf(newUri.path) }), { overwrite: false, ignoreIfExists: false });
+    }
+    return edit;
+  }
+
+  private async renamed(files: readonly { oldUri: vscode.Uri; newUri: vscode.Uri }[]): Promise<void> {
+    for (const { oldUri, newUri } of files) {
+      const essay = this.get(oldUri);
+      if (!essay) continue;
+      this.essays.delete(oldUri.toString());
+      essay.dispose();
+      // The essay's new name is written into its sidecar's "document" field.
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === newUri.toString());
+      const moved = doc ? await this.opened(doc) : await (async () => {
+        await this.loadClosed(newUri.with({ path: sidecarPathOf(newUri.path) }));
+        return this.get(newUri);
+      })();
+      if (moved && moved.sidecar.status === 'ok' && moved.base !== undefined) {
+        const parsed = parseSidecar(moved.base, '');
+        if (parsed.ok && parsed.sidecar.document !== moved.fileName) void this.track(this.writeSidecar(moved));
+      }
+    }
+    this.changed.fire(undefined);
+  }
+
+  private async deleted(files: readonly vscode.Uri[]): Promise<void> {
+    for (const uri of files) {
+      const essay = this.get(uri);
+      if (!essay) continue;
+      this.essays.delete(uri.toString());
+      essay.dispose();
+      const exists = await vscode.workspace.fs.stat(essay.sidecarUri).then(() => true, () => false);
+      if (exists) {
+        const rel = vscode.workspace.asRelativePath(essay.sidecarUri);
+        void vscode.window.showInformationMessage(
+          `${essay.fileName} was deleted. Its annotations are kept in ${rel}; restore the essay to see them again.`,
+          'Delete Annotations Too',
+        ).then(async (choice) => {
+          if (choice) await vscode.workspace.fs.delete(essay.sidecarUri, { useTrash: true });
+        });
+      }
+    }
+    this.changed.fire(undefined);
+  }
+
+  dispose(): void {
+    for (const essay of this.essays.values()) essay.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
