@@ -4,7 +4,11 @@ import type { LiveAnnotation } from './core/essay';
 import type { ClaimsNode } from './core/tree';
 import { ClaimsView, revealCommand } from './vscode/claimsView';
 import { CodebookService } from './vscode/codebook';
+import { registerClaimCommands } from './vscode/claimCommands';
 import { registerTagCommands } from './vscode/commands';
+import { Diagnostics, QuickFixes } from './vscode/diagnostics';
+import { registerExportCommands } from './vscode/exportCommand';
+import { Navigation } from './vscode/navigation';
 import { Decorations } from './vscode/decorations';
 import { EssayStore } from './vscode/essays';
 import { GraphService } from './vscode/graphService';
@@ -55,7 +59,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Cruxma
       graph,
       new Decorations(services, vscode.Uri.joinPath(context.extensionUri, 'media')),
       new TagsView(services),
+      new Diagnostics(services),
       ...registerTagCommands(services),
+      ...registerClaimCommands(services),
+      ...registerExportCommands(services),
+      ...new Navigation(services).register(),
+      vscode.languages.registerCodeActionsProvider(MARKDOWN, new QuickFixes(services), { providedCodeActionKinds: QuickFixes.kinds }),
       vscode.commands.registerCommand('cruxmark.revealAnnotation', (args) => revealCommand(services, args)),
       vscode.commands.registerCommand('cruxmark.editNote', (args) => editNote(services, args)),
       vscode.languages.registerHoverProvider(MARKDOWN, new CruxHoverProvider(services)),

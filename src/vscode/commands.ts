@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { trimRange, type LiveAnnotation } from '../core/essay';
 import type { Range } from '../core/text';
-import { toOffsets, toVsRange } from './convert';
+import { toOffsets } from './convert';
 import type { Essay } from './essays';
 import type { Services } from './services';
 
@@ -166,17 +166,6 @@ async function removeTag(services: Services, args?: RemoveTagArgs): Promise<void
 export function excerpt(text: string, max = 60): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-/** Reveals an annotation's passage in its essay. */
-export async function revealAnnotation(uri: vscode.Uri, range: Range | undefined): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument(uri);
-  const editor = await vscode.window.showTextDocument(doc, { preserveFocus: false, preview: false });
-  if (range) {
-    const r = toVsRange(doc, range);
-    editor.selection = new vscode.Selection(r.start, r.end);
-    editor.revealRange(r, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-  }
 }
 
 /** Registers the tagging commands. */

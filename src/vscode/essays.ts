@@ -10,9 +10,9 @@ import type { Sidecar } from '../core/model';
 import { essayPathOf, sidecarPathOf } from '../core/model';
 import { formatProblem, parseSidecar, mergeSidecars, type SidecarProblem } from '../core/sidecar';
 import { saveSidecar, UnreadableSidecarError } from '../core/store';
-import { stripBom, type TextEdit } from '../core/text';
+import { LineIndex, stripBom, type TextEdit } from '../core/text';
 import { applyEdits, composeEdits } from '../core/track';
-import { toEdits } from './convert';
+import { toEdits, toVsRange, toVsRangeInText } from './convert';
 import { fileAccessFor, readText } from './fileAccess';
 
 /** Waits this long after the last annotation change before writing, so a burst of commands writes once. */
@@ -34,6 +34,7 @@ export class Essay {
   base: string | undefined;
   document: vscode.TextDocument | undefined;
   private index: OutlineIndex | undefined;
+  private lines: LineIndex | undefined;
   private pending: TextEdit[][] = [];
   private pendingFrom = 0;
   private outlineTimer: ReturnType<typeof setTimeout> | undefined;
@@ -55,6 +56,13 @@ export class Essay {
 
   get text(): string {
     return this.annotations.text;
+  }
+
+  /** An editor range for core offsets, whether or not the essay is open. */
+  toRange(range: { start: number; end: number }): vscode.Range {
+    if (this.document) return toVsRange(this.document, range);
+    if (!this.lines || this.lines.text !== this.text) this.lines = new LineIndex(this.text);
+    return toVsRangeInText(this.lines, range);
   }
 
   /** True once the outline has been built (reading it then costs no full parse). */

@@ -1,0 +1,52 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { goToLine, openFile, openWorkbench, runCommand, showCruxmark, type Workbench } from './workbench';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+// The page's globals, for code run inside the browser (this project compiles without the DOM library).
+interface PageElement { readonly tagName: string }
+declare const document: { querySelectorAll(selector: string): Iterable<PageElement> };
+declare function getComputedStyle(el: PageElement): { backgroundColor: string };
+
+suite('UI: tagging in the workbench', function () {
+  this.timeout(180_000);
+  let wb: Workbench;
+
+  suiteSetup(async () => {
+    wb = await openWorkbench(path.join(ROOT, 'examples'));
+  });
+
+  suiteTeardown(async () => {
+    await wb?.close();
+  });
+
+  test('a tag command from the palette decorates the paragraph and lists it in the Claims view', async () => {
+    const { page } = wb;
+    await openFile(page, 'replies/pope.md');
+    // Line 3: "The counting argument assumes that we should weight every goal equally…"
+    await goToLine(page, 3);
+    await runCommand(page, 'Cruxmark: Tag as Counting Argument');
+    await showCruxmark(page);
+    const row = page.locator('.pane-body .monaco-list-row', { hasText: 'The counting argument assumes' }).first();
+    await row.waitFor({ timeout: 30_000 });
+    const sidecar = path.join(wb.folder, 'replies/pope.md.cruxmark.json');
+    const deadline = Date.now() + 15_000;
+    while (!fs.existsSync(sidecar) && Date.now() < deadline) await page.waitForTimeout(100);
+    const written = JSON.parse(fs.readFileSync(sidecar, 'utf8'));
+    assert.deepStrictEqual(written.annotations.map((a: { tags: string[] }) => a.tags), [['counting-argument']]);
+    // The passage is painted: some span of its line has the tag's translucent background.
+    const painted = await page.evaluate(() => {
+      const spans = [...document.querySelectorAll('.monaco-editor .view-overlays div, .monaco-editor .view-lines span')];
+      return spans.some((s) => {
+        const bg = getComputedStyle(s).backgroundColor;
+        return /rgba\(217, 119, 6, 0\.1[0-9]*\)/.test(bg);
+      });
+    });
+    assert.ok(painted, 'the tagged paragraph has the Counting argument background');
+    const shot = path.join(wb.runDir, 'tagging.png');
+    await page.screenshot({ path: shot });
+    if (process.env.UPDATE_SCREENSHOTS) fs.copyFileSync(shot, path.join(ROOT, 'docs/screenshot-tagging.png'));
+  });
+});
