@@ -2,7 +2,7 @@
 // Pure: the caller does the I/O. A sidecar that cannot be read yields a precise error and is
 // never replaced by anything this module produces.
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { findNodeAtLocation, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 import schema from '../../schemas/sidecar.schema.json';
 import type { Annotation, ClaimLink, Sidecar } from './model';
 import { SIDECAR_VERSION } from './model';
