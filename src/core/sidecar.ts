@@ -88,13 +88,13 @@ export function parseSidecar(text: string, file: string): ParseResult {
   if (text.length > MAX_SIDECAR_BYTES) {
     return { ok: false, problems: [{ file, message: `is ${(text.length / 1048576).toFixed(1)} MB; Cruxmark reads sidecars up to ${MAX_SIDECAR_BYTES / 1048576} MB` }] };
   }
+  // Places are counted in the text after the BOM: editors hide it, so it is not a column.
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const shift = text.length - body.length;
   const errors: ParseError[] = [];
   const tree = parseTree(body, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (errors.length > 0 || !tree) {
     const first = errors[0];
-    const at = lineColumn(text, (first?.offset ?? 0) + shift);
+    const at = lineColumn(body, first?.offset ?? 0);
     const message = first ? `invalid JSON: ${humanParseError(printParseErrorCode(first.error))}` : 'invalid JSON: the file is empty';
     return { ok: false, problems: [{ file, message, ...at }] };
   }
@@ -106,7 +106,7 @@ export function parseSidecar(text: string, file: string): ParseResult {
   }
   const placeOf = (path: (string | number)[]): { line: number; column: number } | undefined => {
     const node = findNodeAtLocation(tree, path);
-    return node ? lineColumn(text, node.offset + shift) : undefined;
+    return node ? lineColumn(body, node.offset) : undefined;
   };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, problems: [{ file, message: 'must be a JSON object with "version", "document" and "annotations"', line: 1, column: 1 }] };
@@ -124,7 +124,8 @@ export function parseSidecar(text: string, file: string): ParseResult {
   const migrated = migrate(raw as Record<string, unknown>, version);
   const check = validate();
   if (!check(migrated)) {
-    const problems = (check.errors ?? []).slice(0, 20).map((e): SidecarProblem => {
+    // An if/then rule reports the failed `then` again as "must match \"then\" schema": noise.
+    const problems = (check.errors ?? []).filter((e) => e.keyword !== 'if').slice(0, 20).map((e): SidecarProblem => {
       const segments = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
       return { file, path: jsonPath(e.instancePath) || '(root)', message: describeSchemaError(e), ...placeOf(segments) };
     });
