@@ -7,6 +7,9 @@ import schema from '../../schemas/sidecar.schema.json';
 import type { Annotation, ClaimLink, Sidecar } from './model';
 import { SIDECAR_VERSION } from './model';
 
+/** The schema's limit on a note's length. */
+const MAX_NOTE_LENGTH: number = schema.definitions.annotation.properties.note.maxLength;
+
 /** Sidecars larger than this are refused rather than parsed into the extension host's memory. */
 export const MAX_SIDECAR_BYTES = 16 * 1024 * 1024;
 
@@ -302,9 +305,11 @@ function mergeAnnotation(base: Annotation | undefined, ours: Annotation, theirs:
   if (merged.note === undefined) delete merged.note;
   if (!merged.detached) delete merged.detached;
   if (merged.links?.length === 0) delete merged.links;
-  // A note both sides rewrote keeps both texts rather than losing one.
+  // A note both sides rewrote keeps both texts rather than losing one, when both fit in a note:
+  // a merge must never write a file that reads back as invalid (the conflict is reported either way).
   if (conflicts.includes('note') && theirs.note && theirs.note !== ours.note) {
-    merged.note = `${ours.note ?? ''}\n\n${theirs.note}`.trim();
+    const both = `${ours.note ?? ''}\n\n${theirs.note}`.trim();
+    if (both.length <= MAX_NOTE_LENGTH) merged.note = both;
   }
   return { merged, conflicts };
 }
