@@ -1,0 +1,616 @@
+// Re-anchoring: finding a stored target in a text that changed in ways we did not see.
+//
+// Candidates come from widening searches, each tried only when the previous found nothing:
+//   1. the quote verbatim, with its context, at an expected position (the stored position, a
+//      caller's hint, or where the shift of the previous annotations puts it);
+//   2. near: exact and approximate matches of the quote close to the first expected position;
+//   3. medium: up to a few thousand characters away, where paragraphs moved or deleted in between
+//      put it, at places proposed by pieces of the quote found verbatim;
+//   4. local: approximate matches around every expected position;
+//   5. far: prefix + quote + suffix verbatim anywhere, through a k-gram index (a moved paragraph).
+// A candidate costs its edit errors in quote and context plus a penalty growing with the log of
+// its distance from the expected position. It must pass floors (quote and context mostly intact,
+// enough matched characters) and beat every other plausible candidate elsewhere by a margin;
+// otherwise the target is detached. Far from where it was expected, only a verbatim copy with
+// its context is accepted: an edited look-alike there is as likely someone else's text. A detached
+// annotation can be re-attached; a misplaced one silently lies (Hypothesis has no floor:
+// hypothesis/client#258, hypothesis/h#2798).
+import search from 'approx-string-match';
+import type { AnchorStatus, Target } from '../model';
+import type { Range } from '../text';
+import { CodePointOffsets } from './codepoints';
+import { KGramIndex, Probe } from './kgrams';
+import { Pattern, WORD, alignBackward, alignForward, patterns, searchEnds } from './myers';
+import { normalize, toNormalized, type NormalizedText } from './normalize';
+
+/** Where a target was placed: UTF-16 offsets into the new text (-1 when detached) and a 0..1 score. */
+export interface AnchorResult {
+  status: AnchorStatus;
+  start: number;
+  end: number;
+  score: number;
+}
+
+/** A possible place for a target, in UTF-16 offsets of the text. */
+interface Candidate {
+  start: number;
+  end: number;
+  quoteErrors: number;
+  contextErrors: number;
+  /** Characters from the nearest expected position. */
+  distance: number;
+  cost: number;
+}
+
+/** Acceptance floors and reach of one search stage. */
+interface Rules {
+  /** Half-width of the window around each expected position, before adding a quarter of the quote. */
+  radius: number;
+  /** Most quote errors, as a fraction of the quote's length. */
+  quoteRate: number;
+  /** Most quote plus context errors, as a fraction of their joint length. */
+  totalRate: number;
+  /** Most context errors for a quote shorter than LONG_QUOTE, whose context must vouch for it. */
+  contextRate: number;
+  /** Shorter quotes must match exactly: a few letters resemble too much text. */
+  minFuzzyQuote: number;
+  /** Fewest matched characters (quote and context) away from the exact expected position. */
+  minEvidence: number;
+}
+
+type Outcome = { kind: 'none' } | { kind: 'ambiguous' } | { kind: 'found'; best: Candidate };
+
+/** One error costs as much as being 16 times further away (see penalty). */
+const ERROR_WEIGHT = 4;
+const DISTANCE_UNIT = 8;
+/** The winner must cost at least this much less than any plausible candidate elsewhere. */
+const MARGIN = 3;
+/** Beyond this distance every place is equally unexpected: a far copy is not preferred for being less far. */
+const FAR_CAP = 16384;
+/** Shortest prefix + quote + suffix looked up anywhere in the text: shorter strings recur by chance. */
+const FAR_MIN = 20;
+/** A quote this long carries its own evidence; shorter ones need their context. */
+const LONG_QUOTE = 32;
+/** Exact occurrences evaluated per window: enough for any real repetition, bounded for "a". */
+const MAX_EXACT = 64;
+/** Far occurrences looked up: a few already make the target ambiguous. */
+const FAR_LIMIT = 8;
+/** Seed clusters aligned per window: more means repeated text, which the margin settles anyway. */
+const MAX_CLUSTERS = 8;
+/** Places proposed by the most agreeing pieces that are aligned in full. */
+const MEDIUM_CLUSTERS = 4;
+/** A window is searched only if it holds one of the quote's pieces this long, verbatim. */
+const PROBE_PIECE = 8;
+/** Pieces of the quote looked up verbatim up to MEDIUM_RADIUS away, and the most hits one may have. */
+const MAX_PIECES = 12;
+const SEED_HITS = 16;
+/** How far paragraphs moved or deleted between two annotations may have shifted the second. */
+const MEDIUM_RADIUS = 2048;
+
+/** Radius of the first, close look around the most likely position; any real drift between neighbours fits. */
+const NEAR_RADIUS = 48;
+const LOCAL: Rules = { radius: 128, quoteRate: 0.3, totalRate: 0.3, contextRate: 1 / 3, minFuzzyQuote: 8, minEvidence: 12 };
+// For a suggestion shown to the user, not an automatic placement.
+const LOOSE: Rules = { radius: 4096, quoteRate: 0.5, totalRate: 0.5, contextRate: 1, minFuzzyQuote: 4, minEvidence: 4 };
+
+const NONE = { kind: 'none' } as const;
+const AMBIGUOUS = { kind: 'ambiguous' } as const;
+const DETACHED: AnchorResult = { status: 'detached', start: -1, end: -1, score: 0 };
+
+function penalty(distance: number): number {
+  return Math.log2(1 + Math.min(distance, FAR_CAP) / DISTANCE_UNIT);
+}
+
+/** Two candidates are one place when they overlap by at least half of the longer one. */
+function samePlace(a: Candidate, b: Candidate): boolean {
+  const longer = Math.max(a.end - a.start, b.end - b.start);
+  if (longer === 0) return a.start === b.start;
+  return 2 * (Math.min(a.end, b.end) - Math.max(a.start, b.start)) >= longer;
+}
+
+function isExact(c: Candidate): boolean {
+  return c.quoteErrors === 0 && c.contextErrors === 0;
+}
+
+/** The target's quote and context, normalised together so that whitespace at their seams agrees with the text's. */
+class Query {
+  readonly exact: string;
+  readonly rawPrefix: string;
+  readonly rawSuffix: string;
+  readonly quote: string;
+  readonly prefix: string;
+  readonly suffix: string;
+  private readonly joint: NormalizedText;
+  private readonly span: [number, number];
+  private probeCache?: Probe;
+  private probeSlices?: string[];
+  private pieceCache?: Array<{ text: string; offset: number }>;
+  /** The quote cut into pieces of at most one machine word, and their offsets. */
+  readonly chunks: string[] = [];
+  readonly offsets: number[] = [];
+  private forward?: Pattern[];
+  private backward?: Pattern[];
+  private contextPatterns?: [Pattern, Pattern];
+
+  constructor(target: Target) {
+    const { exact, prefix, suffix } = target.quote;
+    this.exact = exact;
+    this.rawPrefix = prefix;
+    this.rawSuffix = suffix;
+    const joint = normalize(prefix + exact + suffix);
+    // A whitespace run that straddles a seam belongs to the side where it starts.
+    const firstAtOrAfter = (offset: number): number => {
+      const i = toNormalized(joint, offset);
+      return joint.map[i] < offset ? i + 1 : i;
+    };
+    const quoteStart = firstAtOrAfter(prefix.length);
+    const quoteEnd = Math.max(quoteStart, firstAtOrAfter(prefix.length + exact.length));
+    // One machine word of context on each side is compared; targets written elsewhere may carry more.
+    const from = Math.max(0, quoteStart - WORD);
+    const to = Math.min(joint.text.length, quoteEnd + WORD);
+    this.prefix = joint.text.slice(from, quoteStart);
+    this.quote = joint.text.slice(quoteStart, quoteEnd);
+    this.suffix = joint.text.slice(quoteEnd, to);
+    this.joint = joint;
+    this.span = [from, to];
+    const n = Math.ceil(this.quote.length / WORD);
+    for (let i = 0; i < n; i++) {
+      // Equal pieces: a short last piece would be a weak seed.
+      const from = Math.round((i * this.quote.length) / n);
+      const to = Math.round(((i + 1) * this.quote.length) / n);
+      this.chunks.push(this.quote.slice(from, to));
+      this.offsets.push(from);
+    }
+  }
+
+  /** Pieces of the raw quote, spread along it, to look up verbatim. */
+  get pieces(): ReadonlyArray<{ text: string; offset: number }> {
+    if (!this.pieceCache) {
+      const n = this.exact.length;
+      const size = n >= 48 ? 12 : 8;
+      const out: Array<{ text: string; offset: number }> = [];
+      if (n < 2 * size) {
+        if (this.quote.length >= 4) out.push({ text: this.exact, offset: 0 });
+      } else {
+        const count = Math.min(MAX_PIECES, Math.floor(n / size));
+        for (let i = 0; i < count; i++) {
+          const offset = Math.round((i * (n - size)) / Math.max(1, count - 1));
+          out.push({ text: this.exact.slice(offset, offset + size), offset });
+        }
+      }
+      this.pieceCache = out;
+    }
+    return this.pieceCache;
+  }
+
+  /**
+   * The raw quote cut into pieces of PROBE_PIECE characters, end to end, if it is long enough.
+   * Some piece survives in any passage edited lightly enough to be placed.
+   */
+  get probes(): readonly string[] {
+    if (!this.probeSlices) {
+      this.probeSlices = [];
+      const n = this.exact.length;
+      if (n >= 2 * PROBE_PIECE) for (let i = 0; i + PROBE_PIECE <= n; i += PROBE_PIECE) this.probeSlices.push(this.exact.slice(i, i + PROBE_PIECE));
+    }
+    return this.probeSlices;
+  }
+
+  /** Prefix + quote + suffix, for lookups in the k-gram index. */
+  get probe(): Probe {
+    if (!this.probeCache) {
+      const [from, to] = this.span;
+      const rawFrom = this.joint.map[from];
+      const raw = (this.rawPrefix + this.exact + this.rawSuffix).slice(rawFrom, this.joint.map[to]);
+      this.probeCache = new Probe(this.joint.text.slice(from, to), raw, this.joint.map.slice(from, to).map((o) => o - rawFrom));
+    }
+    return this.probeCache;
+  }
+
+  get context(): number {
+    return this.prefix.length + this.suffix.length;
+  }
+
+  patterns(): Pattern[] {
+    return (this.forward ??= patterns(this.chunks));
+  }
+
+  reversed(): Pattern[] {
+    return (this.backward ??= patterns(this.chunks, true));
+  }
+
+  /** The prefix (reversed) and the suffix. */
+  contextual(): [Pattern, Pattern] {
+    if (!this.contextPatterns) {
+      const table = new Int32Array(256);
+      this.contextPatterns = [new Pattern(this.prefix, true, table, 0), new Pattern(this.suffix, false, table, 128)];
+    }
+    return this.contextPatterns;
+  }
+}
+
+function plausible(c: Candidate, q: Query, rules: Rules): boolean {
+  const m = q.quote.length;
+  const quoteBudget = m < rules.minFuzzyQuote ? 0 : Math.floor(rules.quoteRate * m);
+  if (c.quoteErrors > quoteBudget) return false;
+  if (m < LONG_QUOTE && c.contextErrors > Math.floor(rules.contextRate * q.context)) return false;
+  if (c.quoteErrors + c.contextErrors > Math.floor(rules.totalRate * (m + q.context))) return false;
+  const evidence = m + q.context - c.quoteErrors - c.contextErrors;
+  return evidence >= rules.minEvidence || (c.quoteErrors === 0 && c.distance === 0);
+}
+
+/** The cheapest candidate, unless another one elsewhere comes within the margin. */
+function choose(candidates: readonly Candidate[]): Outcome {
+  let best: Candidate | undefined;
+  for (const c of candidates) {
+    if (!best || c.cost < best.cost || (c.cost === best.cost && c.start < best.start)) best = c;
+  }
+  if (!best) return NONE;
+  const winner = best;
+  if (candidates.some((c) => !samePlace(c, winner) && c.cost < winner.cost + MARGIN)) return AMBIGUOUS;
+  return { kind: 'found', best: winner };
+}
+
+/** Ranges of start offsets around the expected positions, merged where they overlap. */
+function windows(predictions: readonly number[], radius: number, length: number): Array<[number, number]> {
+  const spans = predictions
+    .map((p): [number, number] => [Math.max(0, p - radius), Math.min(length, p + radius)])
+    .sort((a, b) => a[0] - b[0]);
+  const merged: Array<[number, number]> = [];
+  for (const span of spans) {
+    const last = merged[merged.length - 1];
+    if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
+    else merged.push([span[0], span[1]]);
+  }
+  return merged;
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/** A normalised stretch of the text, searched as one piece. */
+interface Window {
+  norm: NormalizedText;
+  /** The normalised range in which matches may start. */
+  from: number;
+  to: number;
+}
+
+/**
+ * Re-anchors targets in one text. The code-point offsets and the k-gram index are built on first
+ * need and shared by every target; windows are normalised as they are searched.
+ */
+export class Anchorer {
+  private codePointCache?: CodePointOffsets;
+  private kgramCache?: KGramIndex;
+
+  constructor(readonly text: string) {}
+
+  /** Places one target; `hint` (a UTF-16 offset) replaces the stored position as the expected place. */
+  anchor(target: Target, hint?: number): AnchorResult {
+    const q = new Query(target);
+    const found = this.locate(q, [hint ?? this.positionOf(target)]);
+    return found.kind === 'found' ? this.result(q, found.best) : DETACHED;
+  }
+
+  /**
+   * Places many targets, in their stored order. Neighbouring passages usually move together, so
+   * each target is also looked for where the previous ones' shift predicts it.
+   */
+  anchorAll(targets: readonly Target[]): AnchorResult[] {
+    const results: AnchorResult[] = targets.map(() => DETACHED);
+    const order = targets.map((_, i) => i).sort((a, b) => targets[a].position.start - targets[b].position.start || a - b);
+    let shifts: number[] = [];
+    for (const i of order) {
+      const q = new Query(targets[i]);
+      const base = this.positionOf(targets[i]);
+      const found = this.locate(q, [...shifts.map((s) => base + s), base]);
+      if (found.kind !== 'found') continue;
+      results[i] = this.result(q, found.best);
+      const shift = results[i].start - base;
+      shifts = [shift, ...shifts.filter((s) => s !== shift)].slice(0, 2);
+    }
+    return results;
+  }
+
+  /**
+   * The closest resemblance of a target near its expected position, even one too weak to place it
+   * automatically: a suggestion for the user to accept or not. UTF-16 offsets.
+   */
+  nearest(target: Target, hint?: number): Range | undefined {
+    const q = new Query(target);
+    const predictions = [hint ?? this.positionOf(target)];
+    const found = this.locate(q, predictions);
+    if (found.kind === 'found') return this.result(q, found.best);
+    if (q.quote.length === 0) return undefined;
+    let best: Candidate | undefined;
+    for (const c of this.collect(q, predictions, LOOSE, true)) if (!best || c.cost < best.cost) best = c;
+    return best && this.result(q, best);
+  }
+
+  private codePoints(): CodePointOffsets {
+    return (this.codePointCache ??= new CodePointOffsets(this.text));
+  }
+
+  private kgrams(): KGramIndex {
+    return (this.kgramCache ??= new KGramIndex(this.text));
+  }
+
+  /** The stored position as a UTF-16 offset of this text (exact while the text before it is unchanged; may lie past its end). */
+  private positionOf(target: Target): number {
+    const start = target.position?.start;
+    return Number.isFinite(start) ? this.codePoints().toUtf16(start) : 0;
+  }
+
+  private locate(q: Query, raw: readonly number[]): Outcome {
+    const predictions = [...new Set(raw.map((p) => Math.max(0, Math.min(this.text.length, Math.round(p)))))];
+    const quick = this.verbatim(q, predictions);
+    if (quick) return { kind: 'found', best: quick };
+    if (q.quote.length === 0) return this.locatePoint(q, predictions);
+    // Nearly always the first expected position is right: look closely around it alone first.
+    const near = choose(this.collect(q, predictions, LOCAL, false, predictions.slice(0, 1), NEAR_RADIUS));
+    if (near.kind !== 'none') return near;
+    const medium = choose(this.medium(q, predictions));
+    if (medium.kind === 'found') {
+      const best = medium.best;
+      // A look-alike some way off and a verbatim copy further still: no way to tell which is ours.
+      if (!isExact(best) && best.distance > LOCAL.radius && this.far(q, predictions).some((f) => !samePlace(f, best))) return AMBIGUOUS;
+    }
+    if (medium.kind !== 'none') return medium;
+    const local = choose(this.collect(q, predictions, LOCAL, false));
+    if (local.kind !== 'none') return local;
+    const far = this.far(q, predictions);
+    if (far.length > 0) return choose(far);
+    // Nothing anywhere: perhaps every sampled piece of the quote was too damaged to seed a search.
+    return choose(this.collect(q, predictions, LOCAL, true));
+  }
+
+  /**
+   * Candidates up to MEDIUM_RADIUS from the expected positions, where paragraphs moved or deleted
+   * in between put a passage. Pieces of the quote are looked up verbatim in the raw text (fast:
+   * nothing is normalised or aligned yet); where at least two agree on a start, the quote is
+   * aligned. A passage that kept no two pieces intact is left to the searches after this one.
+   */
+  private medium(q: Query, predictions: readonly number[]): Candidate[] {
+    const pieces = q.pieces;
+    if (pieces.length === 0) return [];
+    const n = q.exact.length;
+    const m = q.quote.length;
+    const hits: Array<{ start: number; piece: number }> = [];
+    for (const [from, to] of windows(predictions, MEDIUM_RADIUS, this.text.length)) {
+      const slice = this.text.slice(from, to + n);
+      pieces.forEach((piece, k) => {
+        const found: number[] = [];
+        for (let i = slice.indexOf(piece.text); i >= 0 && found.length <= SEED_HITS; i = slice.indexOf(piece.text, i + 1)) found.push(i);
+        // A piece this common says nothing about where the quote is.
+        if (found.length <= SEED_HITS) for (const i of found) hits.push({ start: from + i - piece.offset, piece: k });
+      });
+    }
+    hits.sort((a, b) => a.start - b.start);
+    const needed = Math.min(2, pieces.length);
+    const tolerance = 16 + (m >> 3);
+    const clusters: Array<{ centre: number; agreeing: number }> = [];
+    for (let i = 0; i < hits.length;) {
+      let j = i + 1;
+      while (j < hits.length && hits[j].start - hits[j - 1].start <= tolerance) j++;
+      const agreeing = new Set(hits.slice(i, j).map((h) => h.piece)).size;
+      if (agreeing >= needed) clusters.push({ centre: hits[(i + j) >> 1].start, agreeing });
+      i = j;
+    }
+    if (clusters.length === 0) return [];
+    clusters.sort((a, b) => b.agreeing - a.agreeing);
+    const centres = clusters.slice(0, MEDIUM_CLUSTERS).map((c) => c.centre);
+    return this.collect(q, predictions, LOCAL, false, centres, tolerance + WORD);
+  }
+
+  /** The common case, without normalising anything: quote and context verbatim at an expected position, alone nearby. */
+  private verbatim(q: Query, predictions: readonly number[]): Candidate | undefined {
+    const { text } = this;
+    const n = q.exact.length;
+    for (const p of predictions) {
+      if (!text.startsWith(q.exact, p) || !text.startsWith(q.rawSuffix, p + n) || !text.endsWith(q.rawPrefix, p)) continue;
+      if (n === 0 && q.rawPrefix.length + q.rawSuffix.length === 0) continue;
+      // Another copy within reach of the margin would be a rival: leave it to the full search.
+      const reach = DISTANCE_UNIT * (2 ** MARGIN);
+      const from = Math.max(0, p - reach);
+      const around = text.slice(from, p + n + reach);
+      const needle = n > 0 ? q.exact : q.rawPrefix + q.rawSuffix;
+      const first = around.indexOf(needle);
+      if (first >= 0 && (first !== around.lastIndexOf(needle))) continue;
+      return { start: p, end: p + n, quoteErrors: 0, contextErrors: 0, distance: 0, cost: 0 };
+    }
+    return undefined;
+  }
+
+  /** An empty quote marks a point: between its prefix and its suffix, which must be found exactly. */
+  private locatePoint(q: Query, predictions: readonly number[]): Outcome {
+    const context = q.prefix + q.suffix;
+    if (context.length === 0) {
+      const p = predictions[0];
+      return { kind: 'found', best: { start: p, end: p, quoteErrors: 0, contextErrors: 0, distance: 0, cost: 0 } };
+    }
+    const candidates: Candidate[] = [];
+    for (const w of this.windows(predictions, LOCAL.radius, context.length)) {
+      const slice = w.norm.text.slice(w.from, w.to + context.length);
+      let count = 0;
+      for (let i = slice.indexOf(context); i >= 0 && count < MAX_EXACT; i = slice.indexOf(context, i + 1), count++) {
+        const at = w.norm.map[w.from + i + q.prefix.length];
+        candidates.push(this.candidate(at, at, 0, 0, predictions));
+      }
+    }
+    const local = choose(candidates.filter((c) => plausible(c, q, LOCAL)));
+    return local.kind !== 'none' ? local : choose(this.far(q, predictions));
+  }
+
+  /**
+   * Normalised windows in which a quote of `length` may start within `radius` of a centre. With
+   * a query, windows holding none of its pieces verbatim are skipped unread: a passage that kept
+   * none of them is too damaged to place, or to rival one.
+   */
+  private windows(centres: readonly number[], radius: number, length: number, q?: Query): Window[] {
+    // Room for the context before, and after for the quote grown by insertions and its context.
+    const before = WORD * 2;
+    const after = length + Math.ceil(length * LOCAL.quoteRate) + WORD * 2;
+    const out: Window[] = [];
+    for (const [from, to] of windows(centres, radius + (length >> 3), this.text.length)) {
+      if (q && q.probes.length > 0) {
+        const slice = this.text.slice(from, to + length);
+        if (!q.probes.some((piece) => slice.includes(piece))) continue;
+      }
+      const norm = normalize(this.text, from - before, to + after);
+      out.push({ norm, from: toNormalized(norm, from), to: toNormalized(norm, to) });
+    }
+    return out;
+  }
+
+  /**
+   * Plausible candidates in windows around `centres` (by default the expected positions), costed
+   * by their distance from the expected positions.
+   */
+  private collect(q: Query, predictions: readonly number[], rules: Rules, fallback: boolean, centres = predictions, radius = rules.radius): Candidate[] {
+    const m = q.quote.length;
+    const found: Candidate[] = [];
+    const add = (c: Candidate | undefined): void => {
+      if (c && plausible(c, q, rules) && !found.some((f) => f.start === c.start && f.end === c.end)) found.push(c);
+    };
+    const spans = this.windows(centres, radius, m, fallback ? undefined : q);
+    for (const w of spans) {
+      const slice = w.norm.text.slice(w.from, w.to + m);
+      let count = 0;
+      for (let i = slice.indexOf(q.quote); i >= 0 && count < MAX_EXACT; i = slice.indexOf(q.quote, i + 1), count++) {
+        add(this.evaluate(q, w, w.from + i, w.from + i + m, 0, predictions));
+      }
+    }
+    const exact = choose(found);
+    // Any approximate candidate has an error, which costs more than this winner plus the margin.
+    if (exact.kind === 'found' && exact.best.cost + MARGIN <= ERROR_WEIGHT) return found;
+    if (m < rules.minFuzzyQuote) return found;
+    if (!fallback) {
+      for (const w of spans) for (const c of this.seeded(q, w, rules, predictions)) add(c);
+    } else {
+      // Every sampled piece was too damaged to seed: search the whole quote.
+      const budget = Math.floor(rules.quoteRate * m);
+      for (const w of spans) {
+        const text = w.norm.text.slice(w.from, Math.min(w.norm.text.length, w.to + m + budget));
+        for (const match of search(text, q.quote, budget)) add(this.evaluate(q, w, w.from + match.start, w.from + match.end, match.errors, predictions));
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Approximate candidates: up to three pieces of the quote (first, middle, last) are searched in
+   * the window; hits that imply the same start form a cluster; the best hit of each cluster is
+   * extended into an alignment of the whole quote, piece by piece.
+   */
+  private seeded(q: Query, w: Window, rules: Rules, predictions: readonly number[]): Candidate[] {
+    const m = q.quote.length;
+    const n = q.chunks.length;
+    const sampled = n <= 3 ? q.chunks.map((_, i) => i) : [0, n >> 1, n - 1];
+    const patterns = q.patterns();
+    const hits: Array<{ chunk: number; end: number; errors: number; start: number }> = [];
+    for (const k of sampled) {
+      const length = q.chunks[k].length;
+      const maxErrors = Math.floor(rules.quoteRate * length);
+      const to = Math.min(w.norm.text.length, w.to + q.offsets[k] + length + maxErrors);
+      for (const e of searchEnds(patterns[k], w.norm.text, w.from + q.offsets[k], to, maxErrors)) {
+        hits.push({ chunk: k, end: e.end, errors: e.errors, start: e.end - q.offsets[k] - length });
+      }
+    }
+    hits.sort((a, b) => a.start - b.start);
+    const tolerance = 8 + (m >> 3);
+    const clusters: Array<typeof hits[number]> = [];
+    for (let i = 0; i < hits.length;) {
+      let best = hits[i];
+      let j = i + 1;
+      while (j < hits.length && hits[j].start - hits[j - 1].start <= tolerance) {
+        if (hits[j].errors < best.errors) best = hits[j];
+        j++;
+      }
+      clusters.push(best);
+      i = j;
+    }
+    clusters.sort((a, b) => a.errors - b.errors);
+    const out: Candidate[] = [];
+    const budget = Math.floor(rules.quoteRate * m);
+    for (const seed of clusters.slice(0, MAX_CLUSTERS)) {
+      const aligned = this.extend(q, w.norm.text, seed.chunk, seed.end, budget);
+      if (aligned) out.push(this.evaluate(q, w, aligned.start, aligned.end, aligned.errors, predictions));
+    }
+    return out;
+  }
+
+  /** Aligns the whole quote around one placed piece: backwards from its end, then forwards. */
+  private extend(q: Query, text: string, chunk: number, end: number, budget: number): { start: number; end: number; errors: number } | undefined {
+    const forward = q.patterns();
+    const backward = q.reversed();
+    const slack = Math.min(WORD, budget + 2);
+    let errors = 0;
+    let pos = end;
+    for (let k = chunk; k >= 0; k--) {
+      const span = alignBackward(backward[k], text, pos, q.chunks[k].length + slack);
+      errors += span.errors;
+      pos -= span.length;
+      if (errors > budget) return undefined;
+    }
+    const start = pos;
+    pos = end;
+    for (let k = chunk + 1; k < q.chunks.length; k++) {
+      const span = alignForward(forward[k], text, pos, q.chunks[k].length + slack);
+      errors += span.errors;
+      pos += span.length;
+      if (errors > budget) return undefined;
+    }
+    return { start, end: pos, errors };
+  }
+
+  /** Exact occurrences of prefix + quote + suffix anywhere in the text. */
+  private far(q: Query, predictions: readonly number[]): Candidate[] {
+    const pattern = q.prefix + q.quote + q.suffix;
+    if (pattern.length < FAR_MIN) return [];
+    return this.kgrams().occurrences(q.probe, FAR_LIMIT).map((o) => {
+      const norm = normalize(this.text, o.start, o.end);
+      const start = norm.map[q.prefix.length];
+      const end = q.quote.length > 0 ? norm.map[q.prefix.length + q.quote.length] : start;
+      return this.candidate(start, end, 0, 0, predictions);
+    });
+  }
+
+  /** A candidate from normalised window offsets, with its context compared. */
+  private evaluate(q: Query, w: Window, start: number, end: number, quoteErrors: number, predictions: readonly number[]): Candidate {
+    const text = w.norm.text;
+    const [prefix, suffix] = q.contextual();
+    const before = alignBackward(prefix, text, start, prefix.length + (prefix.length >> 1) + 2).errors;
+    const after = alignForward(suffix, text, end, suffix.length + (suffix.length >> 1) + 2).errors;
+    return this.candidate(w.norm.map[start], w.norm.map[end], quoteErrors, before + after, predictions);
+  }
+
+  private candidate(start: number, end: number, quoteErrors: number, contextErrors: number, predictions: readonly number[]): Candidate {
+    let distance = Infinity;
+    for (const p of predictions) distance = Math.min(distance, Math.abs(start - p));
+    return { start, end, quoteErrors, contextErrors, distance, cost: ERROR_WEIGHT * (quoteErrors + contextErrors) + penalty(distance) };
+  }
+
+  private result(q: Query, c: Candidate): AnchorResult {
+    let { start, end } = c;
+    // A match can begin or end between the halves of an emoji that an edit touched.
+    if (isLowSurrogate(this.text.charCodeAt(start)) && isHighSurrogate(this.text.charCodeAt(start - 1))) start--;
+    if (end > start && isHighSurrogate(this.text.charCodeAt(end - 1)) && isLowSurrogate(this.text.charCodeAt(end))) end++;
+    // A quote that begins or ends with whitespace matches the whole run in the text; keep its own part.
+    const n = q.exact.length;
+    if (n > 0 && n < end - start) {
+      if (this.text.startsWith(q.exact, start)) end = start + n;
+      else if (this.text.startsWith(q.exact, end - n)) start = end - n;
+    }
+    const total = q.quote.length + q.context;
+    const similarity = total === 0 ? 1 : 1 - (c.quoteErrors + c.contextErrors) / total;
+    const score = Math.max(0, similarity * (1 - penalty(c.distance) / 32));
+    const status: AnchorStatus = this.text.slice(start, end) === q.exact ? 'anchored' : 'fuzzy';
+    return { status, start, end, score };
+  }
+}

@@ -1,0 +1,267 @@
+// Finding every occurrence of a normalised string in a long text without normalising or scanning
+// the text: one k-gram is hashed every STEP characters, once per text, reading the text as
+// normalisation would (whitespace runs as one space, curly quotes straight). Any occurrence at
+// least MIN_INDEXED long contains a sampled k-gram, so looking up each of the string's k-grams
+// finds them all; each hit is then checked against the text.
+import { GREATER_THAN, foldQuote, isLineBreak, isSpace, normalize } from './normalize';
+
+/** Length of the hashed k-grams, in normalised characters. */
+export const K = 8;
+/** Distance between sampled offsets. */
+export const STEP = 16;
+/** Shortest normalised string found through the index; shorter ones are found by a scan. */
+export const MIN_INDEXED = STEP + 2 * K;
+
+/** How much of a pattern is looked up to find all its exact occurrences (MIN_INDEXED at least). */
+const LOOKUP_SPAN = 64;
+/** Buckets this small are looked up for every k-gram, to find copies whose whitespace changed. */
+const RARE = 2;
+const BASIS = 0x811c9dc5 | 0;
+const SPACE = 0x20;
+
+function mix(h: number, c: number): number {
+  return Math.imul(h ^ c, 0x01000193);
+}
+
+/** Murmur's finaliser spreads the bits so that the low ones can pick the bucket; never 0. */
+function finish(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h === 0 ? 1 : h;
+}
+
+/** A character that starts a normalised character of its own: not whitespace, not a possible blockquote marker. */
+function isPlain(c: number): boolean {
+  return !isSpace(c) && c !== GREATER_THAN;
+}
+
+/** Skips a whitespace run starting at `i` as normalisation does, markers after a line break included. */
+function skipRun(s: string, i: number): number {
+  let lineStart = false;
+  while (i < s.length) {
+    const d = s.charCodeAt(i);
+    if (isSpace(d)) {
+      if (isLineBreak(d)) lineStart = true;
+    } else if (!(d === GREATER_THAN && lineStart)) {
+      break;
+    }
+    i++;
+  }
+  return i;
+}
+
+/** Hash of the K normalised characters read from raw offset `p` (a plain character); 0 if the text ends first. */
+function hashRaw(s: string, p: number): number {
+  let h = BASIS;
+  let i = p;
+  for (let count = 0; count < K; count++) {
+    if (i >= s.length) return 0;
+    const c = s.charCodeAt(i);
+    if (c > 0x20 && c < 0x7f) {
+      // Printable ASCII: itself (a `>` here is inside a line; runs swallow the markers).
+      h = mix(h, c);
+      i++;
+    } else if (isSpace(c)) {
+      h = mix(h, SPACE);
+      i = skipRun(s, i);
+    } else {
+      h = mix(h, foldQuote(c));
+      i++;
+    }
+  }
+  return finish(h);
+}
+
+function hashNormalized(s: string, j: number): number {
+  let h = BASIS;
+  for (let i = j; i < j + K; i++) h = mix(h, s.charCodeAt(i));
+  return finish(h);
+}
+
+/** A normalised string prepared for lookups, with a raw text that normalises to it. */
+export class Probe {
+  /** The hash of the k-gram at each offset of the pattern; 0 where none is sampled (a space, or too near the end). */
+  readonly hashes: Int32Array;
+  /** For each offset of `raw`, the pattern offset of its normalised character. */
+  readonly toPattern: Int32Array;
+  /** For each offset of the pattern, the offset in `raw` where its character starts. */
+  readonly fromPattern: Int32Array;
+
+  constructor(readonly pattern: string, readonly raw: string, fromPattern: Int32Array) {
+    const m = pattern.length;
+    this.fromPattern = fromPattern;
+    this.hashes = new Int32Array(m);
+    for (let j = 0; j + K <= m; j++) {
+      const c = pattern.charCodeAt(j);
+      if (c !== SPACE && c !== GREATER_THAN) this.hashes[j] = hashNormalized(pattern, j);
+    }
+    this.toPattern = new Int32Array(raw.length);
+    for (let j = 0; j < m; j++) {
+      const end = j + 1 < m ? fromPattern[j + 1] : raw.length;
+      for (let o = fromPattern[j]; o < end; o++) this.toPattern[o] = j;
+    }
+  }
+
+  /** A probe for a raw string: its normalised form. */
+  static of(raw: string): Probe {
+    const norm = normalize(raw);
+    return new Probe(norm.text, raw, norm.map.subarray(0, norm.text.length));
+  }
+}
+
+/** A raw range of the text whose normalised form is the string looked up. */
+export interface Occurrence {
+  start: number;
+  end: number;
+}
+
+/** A sparse index of a text's normalised k-grams, for exact lookups of normalised strings. */
+export class KGramIndex {
+  private readonly head: Int32Array;
+  private readonly next: Int32Array;
+  private readonly hashes: Int32Array;
+  private readonly positions: Int32Array;
+  private readonly counts: Int32Array;
+  private readonly mask: number;
+
+  constructor(readonly text: string) {
+    const n = text.length;
+    const entries = Math.ceil(n / STEP);
+    let size = 16;
+    while (size < entries * 2) size *= 2;
+    this.mask = size - 1;
+    this.head = new Int32Array(size).fill(-1);
+    this.counts = new Int32Array(size);
+    this.next = new Int32Array(entries);
+    this.hashes = new Int32Array(entries);
+    this.positions = new Int32Array(entries);
+    for (let e = 0; e < entries; e++) {
+      let p = e * STEP;
+      const stop = Math.min(n, p + STEP);
+      while (p < stop && !isPlain(text.charCodeAt(p))) p++;
+      if (p >= stop) continue;
+      const h = hashRaw(text, p);
+      if (h === 0) continue;
+      const b = h & this.mask;
+      this.hashes[e] = h;
+      this.positions[e] = p;
+      this.next[e] = this.head[b];
+      this.head[b] = e;
+      this.counts[b]++;
+    }
+  }
+
+  /**
+   * Every raw range whose normalised form is the probe's pattern, by start; at most `limit`.
+   * Copies laid out like the probe's raw text (the usual case: a moved paragraph) are found
+   * through one rare k-gram per sampling residue; copies whose whitespace differs, only through
+   * k-grams rare enough to look up for every offset.
+   */
+  occurrences(probe: Probe, limit: number): Occurrence[] {
+    const { pattern, hashes, raw, toPattern, fromPattern } = probe;
+    const found = new Map<number, Occurrence>();
+    if (pattern.length === 0) return [];
+    if (pattern.length < MIN_INDEXED) return this.scan(pattern, limit);
+    // Every occurrence of the whole contains one of its first LOOKUP_SPAN characters: looking
+    // those up is enough, and each lookup is a cache miss into the large tables.
+    const span = Math.min(pattern.length, LOOKUP_SPAN);
+    const rawSpan = span < pattern.length ? fromPattern[span] : raw.length;
+    const counts = new Int32Array(span).fill(-1);
+    const count = (j: number): number => (counts[j] < 0 ? (counts[j] = this.counts[hashes[j] & this.mask]) : counts[j]);
+    const lookup = (j: number): void => {
+      const h = hashes[j];
+      for (let e = this.head[h & this.mask]; e >= 0 && found.size < limit; e = this.next[e]) {
+        if (this.hashes[e] !== h) continue;
+        const p = this.positions[e];
+        let known = false;
+        for (const f of found.values()) known ||= f.start <= p && p < f.end;
+        if (known) continue;
+        // A copy laid out like the probe's raw text needs no normalising to check.
+        const start = p - fromPattern[j];
+        const hit = start >= 0 && this.text.startsWith(raw, start) ? { start, end: start + raw.length } : this.verify(pattern, j, p);
+        if (hit) found.set(hit.start, hit);
+      }
+    };
+    for (let r = 0; r < STEP; r++) {
+      // In a copy at s the sample sits at the first plain character from s + r + i * STEP.
+      let best = -1;
+      for (let g = r; g < rawSpan; g += STEP) {
+        let o = g;
+        while (o < rawSpan && o < g + STEP && !isPlain(raw.charCodeAt(o))) o++;
+        if (o >= g + STEP || o >= rawSpan) continue;
+        const j = toPattern[o];
+        if (j >= span || hashes[j] === 0) continue;
+        if (best < 0 || count(j) < count(best)) best = j;
+      }
+      if (best >= 0) lookup(best);
+    }
+    for (let j = 0; j < span && found.size < limit; j++) {
+      if (hashes[j] !== 0 && count(j) <= RARE) lookup(j);
+    }
+    return [...found.values()].sort((a, b) => a.start - b.start).slice(0, limit);
+  }
+
+
+
+  /** Short strings: find their longest plain word verbatim, then check around each hit. */
+  private scan(pattern: string, limit: number): Occurrence[] {
+    let best = 0;
+    let bestLength = 0;
+    for (let j = 0; j < pattern.length;) {
+      let k = j;
+      while (k < pattern.length && isPlain(pattern.charCodeAt(k)) && !isQuoteLike(pattern.charCodeAt(k))) k++;
+      if (k - j > bestLength) {
+        best = j;
+        bestLength = k - j;
+      }
+      j = Math.max(k, j + 1);
+    }
+    const found = new Map<number, Occurrence>();
+    if (bestLength === 0) return [];
+    const word = pattern.slice(best, best + bestLength);
+    for (let i = this.text.indexOf(word); i >= 0 && found.size < limit; i = this.text.indexOf(word, i + 1)) {
+      const hit = this.verify(pattern, best, i);
+      if (hit) found.set(hit.start, hit);
+    }
+    return [...found.values()].sort((a, b) => a.start - b.start);
+  }
+
+  /** Checks that normalised `pattern[j]` can sit at raw offset `p`, and where the occurrence lies. */
+  private verify(pattern: string, j: number, p: number): Occurrence | undefined {
+    const s = this.text;
+    // Forward: the rest of the pattern, read as normalisation reads the text.
+    let i = p;
+    for (let k = j; k < pattern.length; k++) {
+      if (i >= s.length) return undefined;
+      const c = s.charCodeAt(i);
+      if (isSpace(c)) {
+        if (pattern.charCodeAt(k) !== SPACE) return undefined;
+        i = skipRun(s, i);
+      } else {
+        if (foldQuote(c) !== pattern.charCodeAt(k)) return undefined;
+        i++;
+      }
+    }
+    const end = i;
+    // Backward: normalise a generous stretch before the hit and compare its tail.
+    let reach = 2 * j + 64;
+    for (;;) {
+      const from = Math.max(0, p - reach);
+      const norm = normalize(s, from, end);
+      const at = norm.text.length - pattern.length;
+      if (at >= 1 || from === 0) {
+        if (at < 0 || !norm.text.endsWith(pattern)) return undefined;
+        return { start: norm.map[at], end };
+      }
+      reach *= 2;
+    }
+  }
+}
+
+/** Characters that normalisation may have produced from others (straight quotes): not safe to find verbatim. */
+function isQuoteLike(c: number): boolean {
+  return c === 0x22 || c === 0x27;
+}
