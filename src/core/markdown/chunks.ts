@@ -1,0 +1,254 @@
+// Parses a span of text as a run of independent chunks whose blocks, put together, are the blocks
+// a parse of the whole text gives. Chunks are cut at chunk starts (scan.ts); a chunk whose last
+// block is a fence or HTML block still open at its end is cut again before that block, which is then
+// parsed with the text after it.
+import { bracketWords, firstWord, isChunkStart, lineStart, nextChunkStart, previousLineStart } from './scan';
+import { opaqueBlock, parsePiece, type Injection, type TopBlock } from './parse';
+
+/** How a span is parsed. */
+export interface SpanPlan {
+  readonly text: string;
+  /** Front matter limit: no chunk starts at or before it. */
+  readonly limit: number;
+  /** Preferred chunk length; 0 cuts at every chunk start. */
+  readonly chunkChars: number;
+  /** Labels taken as defined while parsing; checked afterwards with fixChunks. */
+  readonly injection: Injection;
+  /** The span goes at least this far. */
+  readonly minEnd: number;
+  /** The first place at or after `pos` where the span may end, text.length when there is none. */
+  nextStop(pos: number): number;
+  /** On a chunk that cannot be parsed: give up ('abort') or keep the smallest failing part opaque ('split'). */
+  readonly onFailure: 'abort' | 'split';
+}
+
+/** One parse of a span: text[from, to) gave tops[first, first + count). */
+export interface ChunkRecord {
+  from: number;
+  to: number;
+  first: number;
+  count: number;
+}
+
+/** The blocks of a span, where it ended, and how it was cut. */
+export interface SpanResult {
+  tops: TopBlock[];
+  end: number;
+  chunks: ChunkRecord[];
+  parsedChars: number;
+}
+
+/** True when the last block of a chunk that ends at `to` runs on into the blank line before `to`. */
+export function endsOpen(text: string, tops: readonly TopBlock[], to: number): boolean {
+  if (tops.length === 0 || to >= text.length) return false;
+  const last = tops[tops.length - 1];
+  // A closed block ends before the line ending of its last line; an open fence or HTML block
+  // takes in the blank line (checked against every CommonMark example in the tests).
+  return !last.problem && last.end >= previousLineStart(text, to);
+}
+
+/** Parses a span starting at `from`, a place where a parse of the whole text has a fresh start. */
+export function* parseSpan(plan: SpanPlan, from: number): Generator<void, SpanResult | undefined> {
+  const { text } = plan;
+  const tops: TopBlock[] = [];
+  const chunks: ChunkRecord[] = [];
+  let parsedChars = 0;
+  let pos = from;
+  let minSize = plan.chunkChars;
+  // After a chunk ended open, the next one must reach past where that one ended.
+  let beyond = 0;
+  for (;;) {
+    const stop = plan.nextStop(Math.max(plan.minEnd, pos + 1, beyond));
+    const to = pos + minSize < stop ? Math.min(stop, nextChunkStart(text, pos + Math.max(minSize, 1), plan.limit, stop)) : stop;
+    const result = parsePiece(text, pos, to, plan.injection);
+    parsedChars += to - pos;
+    yield;
+    let got: TopBlock[];
+    if (result.ok) {
+      got = result.tops;
+    } else if (plan.onFailure === 'abort') {
+      return undefined;
+    } else {
+      const split = yield* splitFailed(plan, pos, to);
+      got = split.tops;
+      parsedChars += split.parsedChars;
+    }
+    if (to < text.length && endsOpen(text, got, to)) {
+      const restart = lineStart(text, got[got.length - 1].start);
+      got.pop();
+      if (got.length > 0) {
+        chunks.push({ from: pos, to: restart, first: tops.length, count: got.length });
+        for (const top of got) tops.push(top);
+      }
+      // Grow geometrically so that a long open block is parsed a bounded number of times.
+      minSize = Math.max(plan.chunkChars, 2 * (to - restart));
+      beyond = to + 1;
+      pos = restart;
+      continue;
+    }
+    chunks.push({ from: pos, to, first: tops.length, count: got.length });
+    for (const top of got) tops.push(top);
+    if (to >= stop) return { tops, end: to, chunks, parsedChars };
+    pos = to;
+    minSize = plan.chunkChars;
+  }
+}
+
+/**
+ * Parses text[from, to), which failed as one piece, piece by piece between every chunk start; a
+ * piece that still fails becomes one opaque block. The last piece is not checked for an open end:
+ * the caller does that.
+ */
+function* splitFailed(plan: SpanPlan, from: number, to: number): Generator<void, { tops: TopBlock[]; parsedChars: number }> {
+  const { text } = plan;
+  const bounds = [from];
+  for (let q = nextChunkStart(text, from + 1, plan.limit, to); q < to; q = nextChunkStart(text, q + 1, plan.limit, to)) bounds.push(q);
+  bounds.push(to);
+  const tops: TopBlock[] = [];
+  let parsedChars = 0;
+  const lastBound = bounds.length - 1;
+  let i = 0;
+  while (i < lastBound) {
+    let j = i + 1;
+    for (;;) {
+      const result = parsePiece(text, bounds[i], bounds[j], plan.injection);
+      parsedChars += bounds[j] - bounds[i];
+      yield;
+      if (!result.ok) {
+        const opaque = opaqueBlock(text, bounds[i], bounds[j], result.problem);
+        if (opaque) tops.push(opaque);
+        break;
+      }
+      if (j < lastBound && endsOpen(text, result.tops, bounds[j])) {
+        j = Math.min(lastBound, i + 2 * (j - i));
+        continue;
+      }
+      for (const top of result.tops) tops.push(top);
+      break;
+    }
+    i = j;
+  }
+  return { tops, parsedChars };
+}
+
+/** Sets each block's `safe` flag: whether a later parse may start a chunk at it. */
+export function markSafe(text: string, tops: readonly TopBlock[], limit: number): void {
+  for (const top of tops) top.safe = !top.problem && top.start > limit && isChunkStart(text, top.start);
+}
+
+/** Which labels a set of blocks defines, with how many definitions of each. */
+export class DefinitionCounts {
+  readonly defined = new Map<string, number>();
+  readonly footnotes = new Map<string, number>();
+
+  add(tops: readonly TopBlock[], sign: 1 | -1, changed?: Changes): void {
+    for (const top of tops) {
+      for (const id of top.definedIds) bump(this.defined, id, sign, changed?.defined);
+      for (const id of top.footnoteIds) bump(this.footnotes, id, sign, changed?.footnotes);
+    }
+  }
+
+  /** The labels defined, for a parse of the whole text. */
+  injection(): Injection {
+    return { defined: [...this.defined.keys()], footnotes: [...this.footnotes.keys()] };
+  }
+
+  /** The labels defined outside tops[from, to), for a parse that replaces those blocks. */
+  injectionWithout(tops: readonly TopBlock[], from: number, to: number): Injection {
+    const inside = new DefinitionCounts();
+    inside.add(tops.slice(from, to), 1);
+    const keep = (all: Map<string, number>, minus: Map<string, number>): string[] =>
+      [...all].filter(([id, n]) => n > (minus.get(id) ?? 0)).map(([id]) => id);
+    return { defined: keep(this.defined, inside.defined), footnotes: keep(this.footnotes, inside.footnotes) };
+  }
+}
+
+/** Labels whose presence (count zero or not) changed. */
+export interface Changes {
+  defined: Set<string>;
+  footnotes: Set<string>;
+}
+
+function bump(counts: Map<string, number>, id: string, sign: 1 | -1, changed: Set<string> | undefined): void {
+  const before = counts.get(id) ?? 0;
+  const after = before + sign;
+  if (after > 0) counts.set(id, after);
+  else counts.delete(id);
+  if ((before > 0) !== (after > 0)) changed?.add(id);
+}
+
+/** True when text[from, to) may hold a reference to one of the labels or a call to one of the footnotes. */
+export function mayReference(words: Set<string>, changes: Changes): boolean {
+  for (const id of changes.defined) if (words.has(firstWord(id))) return true;
+  for (const id of changes.footnotes) if (words.has('^' + id)) return true;
+  return false;
+}
+
+/** Labels in `a` and not in `b`, or in `b` and not in `a`. */
+export function difference(a: Injection, b: Injection): Changes {
+  const diff = (x: readonly string[], y: readonly string[]): Set<string> => {
+    const ys = new Set(y);
+    const xs = new Set(x);
+    const out = new Set<string>();
+    for (const id of xs) if (!ys.has(id)) out.add(id);
+    for (const id of ys) if (!xs.has(id)) out.add(id);
+    return out;
+  };
+  return { defined: diff(a.defined, b.defined), footnotes: diff(a.footnotes, b.footnotes) };
+}
+
+/**
+ * Re-parses the chunks of a span whose parse assumed other definitions than the document has and
+ * that may refer to one of the difference. `offset` is where the span's blocks sit in `tops`.
+ * Returns the number of characters parsed, or -1 when a chunk could not be parsed again.
+ */
+export function* fixChunks(
+  text: string,
+  tops: TopBlock[],
+  offset: number,
+  chunks: readonly ChunkRecord[],
+  assumed: Injection,
+  actual: Injection,
+  limit: number,
+): Generator<void, number> {
+  const wrong = difference(assumed, actual);
+  if (wrong.defined.size === 0 && wrong.footnotes.size === 0) return 0;
+  const assumedDefined = new Set(assumed.defined);
+  const assumedFootnotes = new Set(assumed.footnotes);
+  let parsedChars = 0;
+  // From the last chunk back, so that a change in block count cannot move the chunks still to do.
+  for (let c = chunks.length - 1; c >= 0; c--) {
+    const chunk = chunks[c];
+    if (chunk.count === 0) continue;
+    const first = offset + chunk.first;
+    // The chunk saw the assumed labels and its own definitions.
+    const own = new DefinitionCounts();
+    own.add(tops.slice(first, first + chunk.count), 1);
+    const missed: Changes = {
+      defined: new Set([...wrong.defined].filter((id) => assumedDefined.has(id) || !own.defined.has(id))),
+      footnotes: new Set([...wrong.footnotes].filter((id) => assumedFootnotes.has(id) || !own.footnotes.has(id))),
+    };
+    if (missed.defined.size === 0 && missed.footnotes.size === 0) continue;
+    if (!mayReference(bracketWords(text, chunk.from, chunk.to), missed)) continue;
+    const result = parsePiece(text, chunk.from, chunk.to, actual);
+    parsedChars += chunk.to - chunk.from;
+    yield;
+    if (!result.ok) return -1;
+    markSafe(text, result.tops, limit);
+    spliceInto(tops, first, chunk.count, result.tops);
+  }
+  return parsedChars;
+}
+
+/** tops.splice(at, count, ...items) without spreading a possibly huge array into arguments. */
+export function spliceInto<T>(target: T[], at: number, count: number, items: readonly T[]): void {
+  const delta = items.length - count;
+  if (delta > 0) {
+    target.length += delta;
+    for (let i = target.length - 1; i >= at + items.length; i--) target[i] = target[i - delta];
+  } else if (delta < 0) {
+    for (let i = at + items.length; i < target.length + delta; i++) target[i] = target[i - delta];
+    target.length += delta;
+  }
+  for (let i = 0; i < items.length; i++) target[at + i] = items[i];
+}
