@@ -143,10 +143,10 @@ export function splitBlocks(text: string): Range[] {
 
 /**
  * A deterministic Markdown essay about alignment of about `bytes` characters: headings,
- * hard-wrapped paragraphs, lists, blockquotes, and some paragraphs repeated verbatim (an author
- * quoting a passage twice).
+ * hard-wrapped paragraphs, lists, blockquotes, and a share `repeats` of paragraphs repeated
+ * verbatim (an author quoting a passage twice).
  */
-export function generateEssay(bytes: number, seed: number): Essay {
+export function generateEssay(bytes: number, seed: number, repeats = 0.02): Essay {
   const rng = random(seed);
   const blocks: string[] = ['# On counting arguments and the simplicity prior'];
   const paragraphs: string[] = [];
@@ -163,7 +163,7 @@ export function generateEssay(bytes: number, seed: number): Essay {
       block = Array.from({ length: n }, () => wrap(sentence(rng), '  ').replace(/^ {2}/, '- ')).join('\n');
     } else if (r < 0.22) {
       block = wrap(sentence(rng) + ' ' + sentence(rng), '> ');
-    } else if (r < 0.24 && paragraphs.length > 10) {
+    } else if (r < 0.22 + repeats && paragraphs.length > 10) {
       block = pick(rng, paragraphs);
     } else {
       block = paragraph(rng);

@@ -7,12 +7,14 @@
 //   3. medium: up to a few thousand characters away, where paragraphs moved or deleted in between
 //      put it, at places proposed by pieces of the quote found verbatim;
 //   4. local: approximate matches around every expected position;
-//   5. far: prefix + quote + suffix verbatim anywhere, through a k-gram index (a moved paragraph).
+//   5. far: prefix + quote + suffix verbatim anywhere, through a k-gram index (a moved paragraph);
+//   6. wide: approximate matches anywhere, at places proposed by the k-gram index.
 // A candidate costs its edit errors in quote and context plus a penalty growing with the log of
 // its distance from the expected position. It must pass floors (quote and context mostly intact,
 // enough matched characters) and beat every other plausible candidate elsewhere by a margin;
-// otherwise the target is detached. Far from where it was expected, only a verbatim copy with
-// its context is accepted: an edited look-alike there is as likely someone else's text. A detached
+// otherwise the target is detached. An approximate match far from where it was expected is as
+// likely someone else's text as an edited copy of ours: it is kept only when another annotation
+// found near its own expected place makes the same jump (so never by anchor alone). A detached
 // annotation can be re-attached; a misplaced one silently lies (Hypothesis has no floor:
 // hypothesis/client#258, hypothesis/h#2798).
 import search from 'approx-string-match';
@@ -60,6 +62,13 @@ interface Rules {
 
 type Outcome = { kind: 'none' } | { kind: 'ambiguous' } | { kind: 'found'; best: Candidate };
 
+/**
+ * How a target was found: near an expected position; far away but verbatim; or far away and
+ * approximately, which only another annotation making the same jump can confirm.
+ */
+type Via = 'near' | 'far' | 'tentative';
+type Located = { kind: 'none' } | { kind: 'ambiguous' } | { kind: 'found'; best: Candidate; via: Via };
+
 /** One error costs as much as being 16 times further away (see penalty). */
 const ERROR_WEIGHT = 4;
 const DISTANCE_UNIT = 8;
@@ -77,8 +86,14 @@ const MAX_EXACT = 64;
 const FAR_LIMIT = 8;
 /** Seed clusters aligned per window: more means repeated text, which the margin settles anyway. */
 const MAX_CLUSTERS = 8;
-/** Places proposed by the most agreeing pieces that are aligned in full. */
+/** Places proposed by the most agreeing pieces or k-grams that are aligned in full. */
 const MEDIUM_CLUSTERS = 4;
+/** A k-gram found in more places than this says nothing about where a quote went. */
+const SEED_BUCKET = 8;
+/** Intact k-grams that must agree on a place before the quote is aligned there. */
+const SEED_VOTES = 2;
+/** Far approximate matches awaiting confirmation by a later annotation. */
+const MAX_PENDING = 4;
 /** A window is searched only if it holds one of the quote's pieces this long, verbatim. */
 const PROBE_PIECE = 8;
 /** Pieces of the quote looked up verbatim up to MEDIUM_RADIUS away, and the most hits one may have. */
@@ -90,6 +105,8 @@ const MEDIUM_RADIUS = 2048;
 /** Radius of the first, close look around the most likely position; any real drift between neighbours fits. */
 const NEAR_RADIUS = 48;
 const LOCAL: Rules = { radius: 128, quoteRate: 0.3, totalRate: 0.3, contextRate: 1 / 3, minFuzzyQuote: 8, minEvidence: 12 };
+// Far from any expected position look-alikes abound: stricter floors.
+const WIDE: Rules = { radius: 0, quoteRate: 0.25, totalRate: 0.25, contextRate: 1 / 3, minFuzzyQuote: 16, minEvidence: 24 };
 // For a suggestion shown to the user, not an automatic placement.
 const LOOSE: Rules = { radius: 4096, quoteRate: 0.5, totalRate: 0.5, contextRate: 1, minFuzzyQuote: 4, minEvidence: 4 };
 
@@ -295,7 +312,8 @@ export class Anchorer {
   anchor(target: Target, hint?: number): AnchorResult {
     const q = new Query(target);
     const found = this.locate(q, [hint ?? this.positionOf(target)]);
-    return found.kind === 'found' ? this.result(q, found.best) : DETACHED;
+    // Alone, a far approximate match has no neighbour to confirm it.
+    return found.kind === 'found' && found.via !== 'tentative' ? this.result(q, found.best) : DETACHED;
   }
 
   /**
@@ -306,13 +324,28 @@ export class Anchorer {
     const results: AnchorResult[] = targets.map(() => DETACHED);
     const order = targets.map((_, i) => i).sort((a, b) => targets[a].position.start - targets[b].position.start || a - b);
     let shifts: number[] = [];
+    let pending: Array<{ index: number; base: number; shift: number; result: AnchorResult }> = [];
     for (const i of order) {
       const q = new Query(targets[i]);
       const base = this.positionOf(targets[i]);
-      const found = this.locate(q, [...shifts.map((s) => base + s), base]);
+      const predictions = [...shifts.map((s) => base + s), base, ...pending.slice(-1).map((p) => base + p.shift)];
+      const found = this.locate(q, predictions);
       if (found.kind !== 'found') continue;
-      results[i] = this.result(q, found.best);
-      const shift = results[i].start - base;
+      const result = this.result(q, found.best);
+      const shift = result.start - base;
+      if (found.via === 'tentative') {
+        pending = [...pending.slice(-(MAX_PENDING - 1)), { index: i, base, shift, result }];
+        continue;
+      }
+      results[i] = result;
+      if (found.via === 'near') {
+        // A jump is believed when another passage, not overlapping it or its context, made the same one.
+        for (const p of pending) {
+          const apart = result.start >= p.result.end + 2 * WORD || result.end <= p.result.start - 2 * WORD;
+          if (apart && Math.abs(p.shift - shift) <= 32 + Math.abs(base - p.base) / 32) results[p.index] = p.result;
+        }
+        pending = [];
+      }
       shifts = [shift, ...shifts.filter((s) => s !== shift)].slice(0, 2);
     }
     return results;
@@ -347,27 +380,50 @@ export class Anchorer {
     return Number.isFinite(start) ? this.codePoints().toUtf16(start) : 0;
   }
 
-  private locate(q: Query, raw: readonly number[]): Outcome {
+  private locate(q: Query, raw: readonly number[]): Located {
     const predictions = [...new Set(raw.map((p) => Math.max(0, Math.min(this.text.length, Math.round(p)))))];
     const quick = this.verbatim(q, predictions);
-    if (quick) return { kind: 'found', best: quick };
+    if (quick) return { kind: 'found', best: quick, via: 'near' };
     if (q.quote.length === 0) return this.locatePoint(q, predictions);
     // Nearly always the first expected position is right: look closely around it alone first.
     const near = choose(this.collect(q, predictions, LOCAL, false, predictions.slice(0, 1), NEAR_RADIUS));
-    if (near.kind !== 'none') return near;
+    if (near.kind !== 'none') return near.kind === 'found' ? { ...near, via: 'near' } : near;
     const medium = choose(this.medium(q, predictions));
+    if (medium.kind === 'ambiguous') return medium;
     if (medium.kind === 'found') {
       const best = medium.best;
+      if (isExact(best) || best.distance <= LOCAL.radius) return { ...medium, via: 'near' };
       // A look-alike some way off and a verbatim copy further still: no way to tell which is ours.
-      if (!isExact(best) && best.distance > LOCAL.radius && this.far(q, predictions).some((f) => !samePlace(f, best))) return AMBIGUOUS;
+      if (this.far(q, predictions).some((f) => !samePlace(f, best))) return AMBIGUOUS;
+      return { ...medium, via: 'tentative' };
     }
-    if (medium.kind !== 'none') return medium;
     const local = choose(this.collect(q, predictions, LOCAL, false));
-    if (local.kind !== 'none') return local;
+    if (local.kind !== 'none') return local.kind === 'found' ? { ...local, via: 'near' } : local;
     const far = this.far(q, predictions);
-    if (far.length > 0) return choose(far);
-    // Nothing anywhere: perhaps every sampled piece of the quote was too damaged to seed a search.
-    return choose(this.collect(q, predictions, LOCAL, true));
+    if (far.length > 0) {
+      const outcome = choose(far);
+      return outcome.kind === 'found' ? { ...outcome, via: 'far' } : outcome;
+    }
+    // Perhaps every sampled piece of the quote was too damaged to seed the searches so far.
+    const fallback = choose(this.collect(q, predictions, LOCAL, true));
+    if (fallback.kind !== 'none') return fallback.kind === 'found' ? { ...fallback, via: 'near' } : fallback;
+    const wide = choose(this.wide(q, predictions));
+    return wide.kind === 'found' ? { ...wide, via: 'tentative' } : wide;
+  }
+
+  /**
+   * Approximate candidates anywhere in the text. Aligning the quote everywhere would cost more than
+   * all the near searches together, so the k-gram index proposes places: those where several of
+   * the quote's and context's k-grams, intact, agree on where it starts.
+   */
+  private wide(q: Query, predictions: readonly number[]): Candidate[] {
+    const m = q.quote.length;
+    if (m < WIDE.minFuzzyQuote) return [];
+    const tolerance = 16 + (m >> 3);
+    const quoteOffset = q.probe.fromPattern[q.prefix.length] ?? 0;
+    const places = this.kgrams().votes(q.probe, SEED_BUCKET, tolerance, SEED_VOTES);
+    const centres = places.slice(0, MEDIUM_CLUSTERS).map((p) => p.start + quoteOffset);
+    return centres.length > 0 ? this.collect(q, predictions, WIDE, false, centres, tolerance + WORD) : [];
   }
 
   /**
@@ -428,11 +484,11 @@ export class Anchorer {
   }
 
   /** An empty quote marks a point: between its prefix and its suffix, which must be found exactly. */
-  private locatePoint(q: Query, predictions: readonly number[]): Outcome {
+  private locatePoint(q: Query, predictions: readonly number[]): Located {
     const context = q.prefix + q.suffix;
     if (context.length === 0) {
       const p = predictions[0];
-      return { kind: 'found', best: { start: p, end: p, quoteErrors: 0, contextErrors: 0, distance: 0, cost: 0 } };
+      return { kind: 'found', best: { start: p, end: p, quoteErrors: 0, contextErrors: 0, distance: 0, cost: 0 }, via: 'near' };
     }
     const candidates: Candidate[] = [];
     for (const w of this.windows(predictions, LOCAL.radius, context.length)) {
@@ -444,7 +500,9 @@ export class Anchorer {
       }
     }
     const local = choose(candidates.filter((c) => plausible(c, q, LOCAL)));
-    return local.kind !== 'none' ? local : choose(this.far(q, predictions));
+    if (local.kind !== 'none') return local.kind === 'found' ? { ...local, via: 'near' } : local;
+    const far = choose(this.far(q, predictions));
+    return far.kind === 'found' ? { ...far, via: 'far' } : far;
   }
 
   /**

@@ -12,6 +12,9 @@ export const STEP = 16;
 /** Shortest normalised string found through the index; shorter ones are found by a scan. */
 export const MIN_INDEXED = STEP + 2 * K;
 
+/** Votes are packed as (start + VOTE_BIAS) * VOTE_SPAN + offset: starts may be slightly negative. */
+const VOTE_SPAN = 4096;
+const VOTE_BIAS = 1 << 16;
 /** How much of a pattern is looked up to find all its exact occurrences (MIN_INDEXED at least). */
 const LOOKUP_SPAN = 64;
 /** Buckets this small are looked up for every k-gram, to find copies whose whitespace changed. */
@@ -205,6 +208,37 @@ export class KGramIndex {
   }
 
 
+
+  /**
+   * Where the probe's pattern may lie, approximately: each sampled k-gram of the text that equals
+   * one of the pattern's votes for the raw offset at which the pattern would then start. Returns
+   * the places that at least `minVotes` different k-grams agree on (within `tolerance`), most
+   * votes first. K-grams found in more than `maxBucket` places say nothing and are skipped.
+   */
+  votes(probe: Probe, maxBucket: number, tolerance: number, minVotes: number): Array<{ start: number; votes: number }> {
+    const { hashes, fromPattern } = probe;
+    // Each vote packs its start and the voting offset into one number, so that a typed sort orders them.
+    const votes: number[] = [];
+    for (let j = 0; j < hashes.length; j++) {
+      const h = hashes[j];
+      if (h === 0 || this.counts[h & this.mask] > maxBucket) continue;
+      for (let e = this.head[h & this.mask]; e >= 0; e = this.next[e]) {
+        if (this.hashes[e] === h) votes.push((this.positions[e] - fromPattern[j] + VOTE_BIAS) * VOTE_SPAN + (j % VOTE_SPAN));
+      }
+    }
+    const sorted = Float64Array.from(votes).sort();
+    const startOf = (v: number): number => Math.floor(v / VOTE_SPAN) - VOTE_BIAS;
+    const out: Array<{ start: number; votes: number }> = [];
+    for (let i = 0; i < sorted.length;) {
+      let k = i + 1;
+      while (k < sorted.length && startOf(sorted[k]) - startOf(sorted[k - 1]) <= tolerance) k++;
+      const voters = new Set<number>();
+      for (let x = i; x < k; x++) voters.add(sorted[x] % VOTE_SPAN);
+      if (voters.size >= minVotes) out.push({ start: startOf(sorted[(i + k) >> 1]), votes: voters.size });
+      i = k;
+    }
+    return out.sort((a, b) => b.votes - a.votes);
+  }
 
   /** Short strings: find their longest plain word verbatim, then check around each hit. */
   private scan(pattern: string, limit: number): Occurrence[] {

@@ -1,0 +1,145 @@
+import * as assert from 'assert';
+import fc from 'fast-check';
+import { KGramIndex, Probe } from '../../src/core/anchor/kgrams';
+import { Pattern, alignBackward, alignForward, searchEnds } from '../../src/core/anchor/myers';
+import { normalize } from '../../src/core/anchor/normalize';
+
+/** Edit distance between a and each prefix of b: row[j] = distance(a, b[0, j)). */
+function lastRow(a: string, b: string): number[] {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1), prev[j] + 1, cur[j - 1] + 1);
+    }
+    prev = cur;
+  }
+  return prev;
+}
+
+/** For each end offset of b, the fewest errors of a match of a ending there (start free). */
+function searchRow(a: string, b: string): number[] {
+  let prev = new Array<number>(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1), prev[j] + 1, cur[j - 1] + 1);
+    }
+    prev = cur;
+  }
+  return prev;
+}
+
+const reverse = (s: string): string => [...s].reverse().join('');
+// A small alphabet makes matches and near matches common; é and “ exercise the non-ASCII path.
+const letters = fc.constantFrom('a', 'b', 'c', ' ', 'é', '“');
+const word = (max: number) => fc.array(letters, { minLength: 0, maxLength: max }).map((a) => a.join(''));
+
+suite('anchor: bit-parallel alignment', () => {
+  test('an anchored alignment finds the best free end, as the dynamic programme does', () => {
+    fc.assert(fc.property(word(32), word(50), fc.nat(60), (p, t, limit) => {
+      const row = lastRow(p, t.slice(0, limit));
+      const best = Math.min(...row);
+      const forward = alignForward(new Pattern(p), t, 0, limit);
+      assert.strictEqual(forward.errors, best);
+      assert.strictEqual(row[forward.length], best);
+      const backward = alignBackward(new Pattern(p, true), t, t.length, limit);
+      const reversedRow = lastRow(reverse(p), reverse(t).slice(0, limit));
+      assert.strictEqual(backward.errors, Math.min(...reversedRow));
+      assert.strictEqual(reversedRow[backward.length], backward.errors);
+    }), { numRuns: 500 });
+  });
+
+  test('a search reports the lowest point of every valley under the threshold', () => {
+    fc.assert(fc.property(word(32).filter((p) => p.length > 0), word(60), fc.nat(6), (p, t, k) => {
+      const row = searchRow(p, t);
+      const ends = searchEnds(new Pattern(p), t, 0, t.length, k);
+      // Every reported end carries its true error count, under the threshold.
+      for (const e of ends) {
+        assert.strictEqual(e.errors, row[e.end]);
+        assert.ok(e.errors <= k);
+      }
+      // Every end under the threshold lies in the run of one reported end, which is no worse.
+      for (let j = 1; j <= t.length; j++) {
+        if (row[j] > k) continue;
+        let lo = j;
+        while (lo > 1 && row[lo - 1] <= k) lo--;
+        let hi = j;
+        while (hi < t.length && row[hi + 1] <= k) hi++;
+        const inRun = ends.filter((e) => e.end >= lo && e.end <= hi);
+        assert.strictEqual(inRun.length, 1, `one end reported for the run ${lo}..${hi}`);
+        assert.strictEqual(inRun[0].errors, Math.min(...row.slice(lo, hi + 1)));
+      }
+    }), { numRuns: 500 });
+  });
+});
+
+/** Normalisation spelled out character by character, to check the fast one against. */
+function reference(s: string, lo: number, hi: number): { text: string; map: number[] } {
+  const space = (c: number) => /\s/.test(String.fromCharCode(c)) && c !== 0xfeff && c !== 0x85;
+  const lineBreak = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+  const fold = (c: number) => (c >= 0x201c && c <= 0x201f ? 0x22 : c >= 0x2018 && c <= 0x201b ? 0x27 : c);
+  let text = '';
+  const map: number[] = [];
+  let i = lo;
+  while (i < hi) {
+    const c = s.charCodeAt(i);
+    if (!space(c) && !(i === lo && c === 0x3e)) {
+      text += String.fromCharCode(fold(c));
+      map.push(i++);
+      continue;
+    }
+    text += ' ';
+    map.push(i);
+    let afterBreak = i === lo;
+    for (; i < hi; i++) {
+      const d = s.charCodeAt(i);
+      if (space(d)) afterBreak ||= lineBreak(d);
+      else if (!(d === 0x3e && afterBreak)) break;
+    }
+  }
+  map.push(hi);
+  return { text, map };
+}
+
+suite('anchor: normalisation', () => {
+  test('collapses whitespace, drops blockquote markers after line breaks, straightens quotes', () => {
+    assert.strictEqual(normalize('a  b\r\n\r\n> c “d” ‘e’\n>> f > g').text, 'a b c "d" \'e\' f > g');
+    assert.strictEqual(normalize('> quoted\n> on').text, ' quoted on');
+  });
+
+  test('agrees with a character-by-character reference on any slice', () => {
+    const chars = fc.constantFrom('a', 'b', ' ', '  ', '\n', '\r\n', '\t', '>', '“', '’', '\u00a0', '\u2028', '😀', 'x');
+    fc.assert(fc.property(fc.array(chars, { maxLength: 60 }), fc.nat(80), fc.nat(80), (parts, a, b) => {
+      const s = parts.join('');
+      const lo = Math.min(a, b, s.length);
+      const hi = Math.min(Math.max(a, b), s.length);
+      const ours = normalize(s, lo, hi);
+      const ref = reference(s, lo, hi);
+      assert.strictEqual(ours.text, ref.text);
+      assert.deepStrictEqual([...ours.map], ref.map);
+    }), { numRuns: 2000 });
+  });
+});
+
+suite('anchor: k-gram index', () => {
+  test('finds exactly the occurrences a scan of the normalised text finds', () => {
+    // Pieces that repeat, with whitespace that varies between copies.
+    const piece = fc.constantFrom('the model ', 'the\nmodel ', 'reward  is ', 'reward is\n', 'prior, ', '“quoted” ', '"quoted" ', 'x');
+    fc.assert(fc.property(fc.array(piece, { minLength: 10, maxLength: 120 }), fc.nat(1000), fc.integer({ min: 2, max: 14 }), (parts, from, count) => {
+      const text = parts.join('');
+      const start = from % parts.length;
+      const raw = parts.slice(start, start + count).join('');
+      const probe = Probe.of(raw);
+      fc.pre(probe.pattern.length > 0);
+      const found = new KGramIndex(text).occurrences(probe, 1000);
+      // The scan: every place where the normalised text holds the pattern, mapped back.
+      const whole = normalize(text);
+      const real: Array<{ start: number; end: number }> = [];
+      for (let i = whole.text.indexOf(probe.pattern); i >= 0; i = whole.text.indexOf(probe.pattern, i + 1)) {
+        real.push({ start: whole.map[i], end: whole.map[i + probe.pattern.length] });
+      }
+      assert.deepStrictEqual(found, real);
+    }), { numRuns: 200 });
+  });
+});
