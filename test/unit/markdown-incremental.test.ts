@@ -55,7 +55,7 @@ suite('markdown: incremental index equals a full parse', () => {
       }
       // Valid edits never need a whole-text re-index.
       assert.strictEqual(index.stats.fullParses, 1);
-    }), { numRuns: 300 });
+    }), { numRuns: 200 });
   });
 
   test('random change events with several edits', () => {

@@ -33,7 +33,7 @@ export function buildOutline(text: string, tops: readonly TopBlock[]): Outline {
       links.push({ start: top.start + link.start, end: top.start + link.end, url, ...splitUrl(url), text: link.text });
     }
   }
-  return new OutlineView(text, blocks, headings, buildSections(text, headings), links, problems);
+  return new OutlineView(text, blocks, headings, buildSections(text, blocks, headings), links, problems);
 }
 
 function absolute(children: readonly RelBlock[], base: number): OutlineBlock[] {
@@ -74,10 +74,22 @@ interface MutableSection {
   children: MutableSection[];
 }
 
-function buildSections(text: string, headings: readonly Heading[]): Section[] {
+/** True when a block other than front matter has content before `offset`. */
+function hasContentBefore(blocks: readonly OutlineBlock[], offset: number): boolean {
+  const stack = [...blocks];
+  while (stack.length > 0) {
+    const block = stack.pop()!;
+    if (block.start >= offset || block.kind === 'frontmatter') continue;
+    if (block.children.length === 0) return true;
+    stack.push(...block.children);
+  }
+  return false;
+}
+
+function buildSections(text: string, blocks: readonly OutlineBlock[], headings: readonly Heading[]): Section[] {
   const roots: MutableSection[] = [];
   const firstStart = headings.length > 0 ? headings[0].start : text.length;
-  if (/[^\s\ufeff]/.test(text.slice(0, firstStart))) {
+  if (hasContentBefore(blocks, firstStart)) {
     roots.push({ depth: 0, start: 0, end: firstStart, children: [] });
   }
   const open: MutableSection[] = [];

@@ -143,7 +143,8 @@ export function parsePiece(text: string, from: number, to: number, injection: In
     pending = NO_INJECTION;
     injectedInto = undefined;
   }
-  const tops = tree.children.map((node) => convertTop(node, begin, text));
+  const tops: TopBlock[] = [];
+  for (const node of tree.children) tops.push(convertTop(node, begin, text, tops.length > 0 ? tops[tops.length - 1].end : -1));
   assignDefinedIds(tops, own);
   return { ok: true, tops };
 }
@@ -197,6 +198,17 @@ function endOf(node: Nodes): number {
   return node.position?.end.offset ?? 0;
 }
 
+/**
+ * Where a block starts, given where its previous sibling ends. mdast starts a setext heading that
+ * follows link definitions in the same paragraph at the first definition, overlapping them; such a
+ * heading starts at its content instead.
+ */
+function blockStart(node: Nodes, previousEnd: number): number {
+  const start = startOf(node);
+  if (node.type !== 'heading' || start >= previousEnd || node.children.length === 0) return start;
+  return startOf(node.children[0]);
+}
+
 interface MutableBlock {
   kind: BlockKind;
   start: number;
@@ -205,8 +217,8 @@ interface MutableBlock {
 }
 
 /** Walks one top-level mdast node without recursion: hostile input nests thousands deep. */
-function convertTop(node: RootContent, base: number, text: string): TopBlock {
-  const start = base + startOf(node);
+function convertTop(node: RootContent, base: number, text: string, previousEnd: number): TopBlock {
+  const start = base + blockStart(node, previousEnd - base);
   const end = base + endOf(node);
   const children: MutableBlock[] = [];
   const headings: RelHeading[] = [];
@@ -217,7 +229,8 @@ function convertTop(node: RootContent, base: number, text: string): TopBlock {
   const stack: [Nodes, boolean, MutableBlock[] | undefined][] = [[node, true, undefined]];
   while (stack.length > 0) {
     const [current, inFlow, siblings] = stack.pop()!;
-    const rel = base + startOf(current) - start;
+    const previous = siblings && siblings.length > 0 ? siblings[siblings.length - 1].end + start - base : -1;
+    const rel = current === node ? 0 : base + blockStart(current, previous) - start;
     let childTarget: MutableBlock[] | undefined;
     if (inFlow && FLOW_KIND[current.type]) {
       if (current === node) {

@@ -67,7 +67,7 @@ export interface Outline {
   /** Top-level blocks, each with its nested blocks. */
   readonly blocks: readonly OutlineBlock[];
   readonly headings: readonly Heading[];
-  /** Root-level sections, the preamble first when there is text before the first heading. */
+  /** Root-level sections, the preamble first when a block other than front matter precedes the first heading. */
   readonly sections: readonly Section[];
   readonly links: readonly MarkdownLink[];
   /** What could not be parsed faithfully (for example nesting too deep), described, never thrown. */
