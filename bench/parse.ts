@@ -1,0 +1,114 @@
+// Benchmarks of the Markdown outline, called by the benchmark driver. Each returns milliseconds and
+// prints nothing. Ratios are meaningful only against benchFullParse measured in the same run.
+import { unified } from 'unified';
+import remarkParse from 'remark-parse';
+import remarkGfm from 'remark-gfm';
+import remarkFrontmatter from 'remark-frontmatter';
+import { OutlineIndex, parseOutline, type Outline } from '../src/core/markdown';
+
+export { generateEssay } from './essay';
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** A small seeded PRNG, so that runs edit the same places. */
+function random(seed: number): (n: number) => number {
+  let state = seed >>> 0;
+  return (n) => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return (state >>> 8) % n;
+  };
+}
+
+/** VS Code's getText() returns a flat string; flattening the one slice-and-concat made keeps that copy out of the timing. */
+function flatten(text: string): string {
+  /^/.test(text);
+  return text;
+}
+
+function sameOutline(a: Outline, b: Outline): boolean {
+  const plain = (o: Outline): string => JSON.stringify([o.blocks, o.headings, o.sections, o.links, o.problems]);
+  return plain(a) === plain(b);
+}
+
+/** Median ms of one remark parse (GFM and front matter) of the whole text: the baseline. */
+export function benchFullParse(text: string, runs = 3): number {
+  const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml', 'toml']).freeze();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    processor.parse(text);
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+/** What benchReindexAfterEdit measured. */
+export interface ReindexResult {
+  medianMs: number;
+  maxMs: number;
+  /** Median of the characters each update parsed again. */
+  medianReparsedChars: number;
+  /** Whether the index after all edits equals parseOutline of the final text. */
+  equal: boolean;
+}
+
+/**
+ * Times OutlineIndex.update after `runs` one-character edits (an insertion or a deletion) at random
+ * places in random paragraphs, then compares the index with a full parse of the final text.
+ */
+export function benchReindexAfterEdit(text: string, runs = 50, seed = 1): ReindexResult {
+  const next = random(seed);
+  const index = new OutlineIndex(text);
+  let current = text;
+  const times: number[] = [];
+  const reparsed: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const paragraphs = index.outline.blocks.filter((b) => b.kind === 'paragraph' && b.end - b.start > 1);
+    const p = paragraphs[next(paragraphs.length)];
+    const at = p.start + next(p.end - p.start - 1);
+    const edit = next(2) === 0 ? { start: at, end: at, text: 'e' } : { start: at, end: at + 1, text: '' };
+    current = flatten(current.slice(0, edit.start) + edit.text + current.slice(edit.end));
+    const started = performance.now();
+    index.update(current, [edit]);
+    times.push(performance.now() - started);
+    reparsed.push(index.stats.lastReparsedChars);
+  }
+  return {
+    medianMs: median(times),
+    maxMs: Math.max(...times),
+    medianReparsedChars: median(reparsed),
+    equal: sameOutline(index.outline, parseOutline(current)),
+  };
+}
+
+/** What benchFirstIndex measured. */
+export interface FirstIndexResult {
+  /** Wall time of OutlineIndex.build, yields included. */
+  totalMs: number;
+  /** The longest stretch between two yields. */
+  longestSliceMs: number;
+  slices: number;
+}
+
+/** Times OutlineIndex.build with its default 50 ms slices, yielding with setImmediate. */
+export async function benchFirstIndex(text: string, sliceMs = 50): Promise<FirstIndexResult> {
+  let sliceStart = 0;
+  let longest = 0;
+  let slices = 0;
+  const yieldFn = async (): Promise<void> => {
+    longest = Math.max(longest, performance.now() - sliceStart);
+    slices++;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    sliceStart = performance.now();
+  };
+  const started = performance.now();
+  sliceStart = started;
+  await OutlineIndex.build(text, { sliceMs, yieldFn });
+  const ended = performance.now();
+  longest = Math.max(longest, ended - sliceStart);
+  return { totalMs: ended - started, longestSliceMs: longest, slices: slices + 1 };
+}
