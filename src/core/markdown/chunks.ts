@@ -185,7 +185,7 @@ export function mayReference(words: Set<string>, changes: Changes): boolean {
 }
 
 /** Labels in `a` and not in `b`, or in `b` and not in `a`. */
-export function difference(a: Injection, b: Injection): Changes {
+function difference(a: Injection, b: Injection): Changes {
   const diff = (x: readonly string[], y: readonly string[]): Set<string> => {
     const ys = new Set(y);
     const xs = new Set(x);

@@ -322,7 +322,7 @@ function footnoteId(text: string, at: number, identifier: string): string {
 }
 
 /** Text and code of a node's content, without markup, images or inline HTML. */
-export function plainText(node: Nodes): string {
+function plainText(node: Nodes): string {
   let out = '';
   const stack: Nodes[] = [];
   const push = (n: Nodes): void => {

@@ -31,7 +31,7 @@ export function lineStart(text: string, pos: number): number {
 }
 
 /** The offset after the line ending that follows `pos` (text.length on the last line). */
-export function nextLineStart(text: string, pos: number): number {
+function nextLineStart(text: string, pos: number): number {
   let i = pos;
   const n = text.length;
   while (i < n) {
@@ -44,7 +44,7 @@ export function nextLineStart(text: string, pos: number): number {
 }
 
 /** True when `pos` is the first offset of a line. */
-export function isLineStart(text: string, pos: number): boolean {
+function isLineStart(text: string, pos: number): boolean {
   if (pos <= 0) return true;
   const before = text.charCodeAt(pos - 1);
   if (before === LF) return true;
