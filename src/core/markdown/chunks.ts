@@ -38,6 +38,9 @@ export interface SpanResult {
   parsedChars: number;
 }
 
+/** Length of the first chunk of a span; later ones double up to the plan's chunk length. */
+const FIRST_CHUNK_CHARS = 1024;
+
 /** True when the last block of a chunk that ends at `to` runs on into the blank line before `to`. */
 export function endsOpen(text: string, tops: readonly TopBlock[], to: number): boolean {
   if (tops.length === 0 || to >= text.length) return false;
@@ -54,7 +57,9 @@ export function* parseSpan(plan: SpanPlan, from: number): Generator<void, SpanRe
   const chunks: ChunkRecord[] = [];
   let parsedChars = 0;
   let pos = from;
-  let minSize = plan.chunkChars;
+  // Start small and double: the first parses in a process run cold code, several times slower.
+  let chunkChars = Math.min(plan.chunkChars, FIRST_CHUNK_CHARS);
+  let minSize = chunkChars;
   // After a chunk ended open, the next one must reach past where that one ended.
   let beyond = 0;
   for (;;) {
@@ -81,7 +86,7 @@ export function* parseSpan(plan: SpanPlan, from: number): Generator<void, SpanRe
         for (const top of got) tops.push(top);
       }
       // Grow geometrically so that a long open block is parsed a bounded number of times.
-      minSize = Math.max(plan.chunkChars, 2 * (to - restart));
+      minSize = Math.max(chunkChars, 2 * (to - restart));
       beyond = to + 1;
       pos = restart;
       continue;
@@ -90,7 +95,8 @@ export function* parseSpan(plan: SpanPlan, from: number): Generator<void, SpanRe
     for (const top of got) tops.push(top);
     if (to >= stop) return { tops, end: to, chunks, parsedChars };
     pos = to;
-    minSize = plan.chunkChars;
+    chunkChars = Math.min(plan.chunkChars, 2 * chunkChars);
+    minSize = chunkChars;
   }
 }
 
