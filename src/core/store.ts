@@ -66,6 +66,9 @@ export async function saveSidecar(io: FileAccess, path: string, base: string | u
     if (await io.replace(path, text, onDisk)) {
       return { sidecar: next, text, merged, conflicts: lastConflicts, written: true };
     }
+    // Another writer got in between our read and our write. Wait a little, longer each time and
+    // by a random amount, so that writers racing for the same file stop colliding.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 4 * 2 ** attempt));
   }
   throw new Error(`${path} kept changing while Cruxmark tried to save it; try again`);
 }
