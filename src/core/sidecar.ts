@@ -68,8 +68,21 @@ function jsonPath(instancePath: string): string {
   return out;
 }
 
+const DOCUMENT_RULE = 'must be the essay\'s file name, in the same folder as the sidecar (no "/", "\\" or "..")';
+
+/** The schema's patterns, in words: a regular expression is no help to someone fixing the file. */
+const PATTERN_RULES: Record<string, string> = {
+  [schema.properties.document.pattern]: DOCUMENT_RULE,
+  [schema.definitions.slug.pattern]: 'must be a lowercase slug such as "counting-argument"',
+  [schema.definitions.annotation.properties.id.pattern]: 'must be letters, digits, "-" and "_", starting with a letter or digit',
+};
+
 function describeSchemaError(e: ErrorObject): string {
   switch (e.keyword) {
+    case 'pattern':
+      return PATTERN_RULES[(e.params as { pattern: string }).pattern] ?? e.message ?? 'is not valid';
+    case 'not':
+      return e.instancePath === '/document' ? DOCUMENT_RULE : e.message ?? 'is not valid';
     case 'required':
       return `missing required property "${(e.params as { missingProperty: string }).missingProperty}"`;
     case 'additionalProperties':

@@ -130,7 +130,7 @@ suite('sidecar: reading', () => {
     };
     byPath('annotations[0]', /unknown property "colour"/);
     byPath('annotations[0].kind', /must be one of "passage", "claim", "crux"/);
-    byPath('annotations[0].tags[0]', /pattern/);
+    byPath('annotations[0].tags[0]', /^must be a lowercase slug such as "counting-argument"$/);
     byPath('annotations[0].created', /date-time/);
   });
 
@@ -143,7 +143,9 @@ suite('sidecar: reading', () => {
 
   test('a claim id must be a slug; a passage id need not be', () => {
     const claim = { ...passage('Some_Claim', 0), kind: 'crux', title: 'T' };
-    assert.ok(problems(parseSidecar(fileText([claim]), FILE)).some((p) => p.path === 'annotations[0].id'));
+    assert.ok(problems(parseSidecar(fileText([claim]), FILE)).some((p) => p.path === 'annotations[0].id' && /lowercase slug/.test(p.message)));
+    const bad = passage('-starts-with-dash', 0);
+    assert.ok(problems(parseSidecar(fileText([bad]), FILE)).some((p) => p.path === 'annotations[0].id' && /starting with a letter or digit/.test(p.message)));
     sidecarOf(parseSidecar(fileText([passage('Some_Passage', 0)]), FILE));
   });
 
@@ -190,10 +192,12 @@ suite('sidecar: reading', () => {
   });
 
   test('a document field that leaves the folder is refused', () => {
-    for (const doc of ['../../../etc/passwd', '..', '.', 'sub/essay.md', 'a\\b.md', '']) {
+    for (const doc of ['../../../etc/passwd', '..', '.', 'sub/essay.md', 'a\\b.md']) {
       const ps = problems(parseSidecar(fileText([], { document: doc }), FILE));
-      assert.ok(ps.some((p) => p.path === 'document'), `${doc}: ${ps.map(formatProblem).join('; ')}`);
+      // Said in words, not as the schema's regular expression.
+      assert.deepStrictEqual(ps.map((p) => [p.path, p.message, p.line]), [['document', 'must be the essay\'s file name, in the same folder as the sidecar (no "/", "\\" or "..")', 3]], doc);
     }
+    assert.ok(problems(parseSidecar(fileText([], { document: '' }), FILE)).some((p) => p.path === 'document'));
   });
 
   test('a text over the size limit is refused with a message, before parsing', () => {
