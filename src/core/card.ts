@@ -12,20 +12,29 @@ export type CardCommand = (typeof CARD_COMMANDS)[number];
 /** Escapes text so Markdown shows it literally: no links, no HTML, no emphasis, no icons. */
 export function escapeMarkdown(text: string): string {
   return text
+    // Spaces and tabs at the start of a line would start an indented code block (which shows the
+    // escapes as backslashes), and a line of nothing but spaces would end the paragraph.
+    .replace(/[ \t]*(?:\r\n?|\n)[ \t]*/g, '\n')
+    .replace(/^[ \t]+|[ \t]+$/g, '')
+    // GFM links web and e-mail addresses found in the text after escapes are undone (cmark-gfm,
+    // remark-gfm): an invisible word joiner after `www`, `:` before `//`, and `@` breaks them.
+    .replace(/www(?=\.)|:(?=\/\/)|@/gi, (m) => `${m}\u2060`)
     .replace(/[\\`*_{}[\]()#+\-.!|<>~&:"'=$%,;?@^/]/g, (c) => `\\${c}`)
     // Keep the card's layout: user line breaks become hard breaks inside the same paragraph.
     .replace(/\r\n?|\n/g, '  \n')
-    .replace(/(  \n){2,}/g, '  \n');
+    .replace(/( {2}\n){2,}/g, '  \n');
 }
 
 /** A command link to one of Cruxmark's own commands, with its arguments encoded. */
 export function commandLink(label: string, command: CardCommand, args: unknown): string {
   if (!(CARD_COMMANDS as readonly string[]).includes(command)) throw new Error(`not a card command: ${command}`);
-  const query = encodeURIComponent(JSON.stringify(args));
+  // encodeURIComponent leaves ( ) ' ! * as they are, and a `)` would end the Markdown link early.
+  const query = encodeURIComponent(JSON.stringify(args)).replace(/[()'!*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `[${escapeMarkdown(label)}](command:${command}?${query})`;
 }
 
-const HEX = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
+/** The codebook's colour forms: #rgb, #rrggbb and #rrggbbaa (VS Code's hover allows any hex colour in a span's style). */
+const HEX = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
 
 /** A coloured chip for a tag; the colour is used only when it is a plain hex colour. */
 function chip(tag: TagDefinition): string {
