@@ -31,9 +31,12 @@ export type Resolution =
   | { kind: 'heading'; essay: string; slug: string }
   | { kind: 'missing'; reason: string };
 
-/** Splits `other.md#id` into its path and fragment (either may be empty). */
+/**
+ * Splits `other.md#id` into its path and fragment (either may be empty). At the last `#`: ids and
+ * heading slugs never contain one, while a file name may (`notes #2.md`, decoded from `%23`).
+ */
 export function splitTarget(target: string): { path: string; fragment: string } {
-  const i = target.indexOf('#');
+  const i = target.lastIndexOf('#');
   return i < 0 ? { path: '', fragment: target } : { path: target.slice(0, i), fragment: target.slice(i + 1) };
 }
 
@@ -106,6 +109,7 @@ export class ClaimGraph {
     if (!path) {
       const anywhere = this.byId.get(fragment);
       if (anywhere?.length === 1) return { kind: 'claim', claim: anywhere[0] };
+      if (anywhere && anywhere.length > 1) return { kind: 'missing', reason: `"${fragment}" names claims in ${anywhere.length} essays: put the essay's path before the #` };
     }
     return { kind: 'missing', reason: path ? `no claim or heading "${fragment}" in ${path}` : `no claim or heading "${fragment}"` };
   }
