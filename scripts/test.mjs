@@ -45,6 +45,14 @@ async function step(name, cmd, args) {
   return true;
 }
 
+/** A step whose last line is `N passed, M failed`: its counts join the summary. */
+async function gradedStep(name, cmd, args) {
+  heading(name);
+  const { code, out } = await run(cmd, args);
+  const m = out.match(/(\d+) passed, (\d+) failed\s*$/);
+  results.push({ name, passed: Number(m?.[1] ?? 0), failed: Number(m?.[2] ?? 0) || (code !== 0 ? 1 : 0) });
+}
+
 function hasTests(dir) {
   const full = join(ROOT, 'out/test', dir);
   return existsSync(full) && readdirSync(full).some((f) => f.endsWith('.test.js'));
@@ -63,6 +71,7 @@ async function main() {
   console.log(`VS Code: code-server ${host.version}`);
   console.log(`Chromium: ${host.chromium}`);
 
+  await gradedStep('grammar tests (TextMate)', process.execPath, ['scripts/test-grammar.mjs']);
   if (hasTests('browser')) await mochaSuite('browser tests (Chromium)', 'out/test/browser/**/*.test.js');
   if (hasTests('reliability')) await mochaSuite('reliability tests', 'out/test/reliability/**/*.test.js');
 

@@ -12,8 +12,17 @@ suite('tagging: the vertical slice', () => {
     assert.ok(ext);
     console.log(`    VS Code ${vscode.version}, extension at ${ext.extensionPath}`);
     assert.ok(!fs.existsSync(path.join(ext.extensionPath, 'src')), 'the development folder was loaded instead of the package');
-    for (const file of ['dist/extension.js', 'dist/cli.js', 'schemas/sidecar.schema.json', 'media/gutter-claim.svg', 'media/cruxmark.svg', 'README.md']) {
+    const files = ['dist/extension.js', 'dist/cli.js', 'schemas/sidecar.schema.json', 'media/gutter-claim.svg', 'media/cruxmark.svg',
+      'syntaxes/claim-link.tmLanguage.json', 'syntaxes/claim-link-definition.tmLanguage.json'];
+    for (const file of files) {
       assert.ok(fs.existsSync(path.join(ext.extensionPath, file)), `${file} is missing from the package`);
+    }
+    // vsce stores the README in lower case.
+    assert.ok(fs.readdirSync(ext.extensionPath).some((f) => f.toLowerCase() === 'readme.md'), 'the README is missing from the package');
+    // Everything the manifest points at must ship.
+    const manifest = ext.packageJSON as { contributes: { jsonValidation: { url: string }[]; grammars: { path: string }[]; viewsContainers: { activitybar: { icon: string }[] } } };
+    for (const p of [...manifest.contributes.jsonValidation.map((j) => j.url), ...manifest.contributes.grammars.map((g) => g.path), ...manifest.contributes.viewsContainers.activitybar.map((c) => c.icon)]) {
+      assert.ok(fs.existsSync(path.join(ext.extensionPath, p)), `${p}, named in package.json, is missing from the package`);
     }
     await api();
     assert.ok(ext.isActive);
