@@ -365,3 +365,71 @@ export async function checkoutRace(checkouts: number, gapMs: number): Promise<Ch
     await fs.rm(dir, { recursive: true, force: true });
   }
 }
+
+export interface KillRaceStats {
+  kills: number;
+  saved: number;
+  lost: number;
+  problems: string[];
+  /** The slowest save of the writer started after the last kill, in ms. */
+  lastSaveMs: number;
+}
+
+/**
+ * `writers` processes adding annotations to one sidecar, one of them SIGKILLed at random every
+ * 20–120 ms and replaced by a fresh one, for `durationMs`. Every annotation a writer reported as
+ * saved must be in the final file: a kill must never let another writer's save be lost (for
+ * example through a stale lock broken twice, or a compare made against the wrong file).
+ */
+export async function killWhileRacing(writers: number, durationMs: number): Promise<KillRaceStats> {
+  const dir = await tempDir('killrace');
+  try {
+    const file = path.join(dir, SIDECAR);
+    let generation = 0;
+    const saved = new Set<string>();
+    const collect = (w: Writer): void => {
+      for (const line of w.lines) if (line.startsWith('saved ')) saved.add(line.slice(6));
+    };
+    const spawnOne = (): Writer => new Writer(['add', file, `g${generation++}`, '1000000']);
+    const slots = Array.from({ length: writers }, spawnOne);
+    await startTogether(slots);
+    const stats: KillRaceStats = { kills: 0, saved: 0, lost: 0, problems: [], lastSaveMs: 0 };
+    const end = Date.now() + durationMs;
+    while (Date.now() < end) {
+      await sleep(20 + Math.random() * 100);
+      const i = Math.floor(Math.random() * slots.length);
+      const victim = slots[i];
+      victim.child.kill('SIGKILL');
+      await victim.done;
+      collect(victim);
+      stats.kills++;
+      slots[i] = spawnOne();
+      await startTogether([slots[i]]);
+    }
+    for (const w of slots) w.child.kill('SIGKILL');
+    await Promise.all(slots.map((w) => w.done));
+    slots.forEach(collect);
+    // One last writer, run to the end: it must get past whatever the killed ones left.
+    const started = Date.now();
+    const last = new Writer(['add', file, 'last', '1']);
+    await startTogether([last]);
+    await last.summary();
+    stats.lastSaveMs = Date.now() - started;
+    collect(last);
+    const final = await readFinal(file);
+    const ids = new Set(final.annotations.map((a) => a.id));
+    stats.saved = saved.size;
+    for (const id of saved) {
+      if (!ids.has(id)) {
+        stats.lost++;
+        stats.problems.push(`${id} lost`);
+      }
+    }
+    const left = await litter(dir);
+    if (left.temps.length > 0 || left.lock !== undefined) stats.problems.push(`left behind: ${left.temps.join(', ')} ${left.lock ?? ''}`);
+    return stats;
+  } finally {
+    await Writer.killAll();
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}

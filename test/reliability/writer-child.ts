@@ -4,7 +4,8 @@
 //   alternate <file> <a.json> <b.json>     save A, B, A, B… forever; prints "ready" after the first save
 //   (every mode but save-once prints "loaded" and waits for "go" on stdin, so that racers start together)
 //   add <file> <prefix> <count> [<stop>]   add <count> annotations of its own, one save each, editing
-//                                          the previous one's note each time; prints a JSON summary.
+//                                          the previous one's note each time; prints "saved <id>" after
+//                                          each save and a JSON summary at the end.
 //                                          With <stop>: go on until that file exists, then save twice more
 //   checkout <file> <count> <gapMs>        replace the file wholesale <count> times, the way git does
 //                                          (unlink, create, write), each time with one more annotation of
@@ -88,6 +89,7 @@ async function add(prefix: string, count: number, stop: string | undefined): Pro
     for (;;) {
       try {
         const r = await saveSidecar(nodeFileAccess, file, base, next);
+        process.stdout.write(`saved ${prefix}-${i}\n`);
         saves++;
         if (r.merged) merged++;
         ours = r.sidecar;
