@@ -147,10 +147,11 @@ export class DefinitionCounts {
   readonly defined = new Map<string, number>();
   readonly footnotes = new Map<string, number>();
 
-  add(tops: readonly TopBlock[], sign: 1 | -1, changed?: Changes): void {
+  /** Counts the definitions of `tops` in (1) or out (-1). */
+  add(tops: readonly TopBlock[], sign: 1 | -1): void {
     for (const top of tops) {
-      for (const id of top.definedIds) bump(this.defined, id, sign, changed?.defined);
-      for (const id of top.footnoteIds) bump(this.footnotes, id, sign, changed?.footnotes);
+      for (const id of top.definedIds) bump(this.defined, id, sign);
+      for (const id of top.footnoteIds) bump(this.footnotes, id, sign);
     }
   }
 
@@ -169,21 +170,19 @@ export class DefinitionCounts {
   }
 }
 
-/** Labels whose presence (count zero or not) changed. */
+/** Sets of labels: link reference definitions and footnote definitions. */
 export interface Changes {
   defined: Set<string>;
   footnotes: Set<string>;
 }
 
-function bump(counts: Map<string, number>, id: string, sign: 1 | -1, changed: Set<string> | undefined): void {
-  const before = counts.get(id) ?? 0;
-  const after = before + sign;
+function bump(counts: Map<string, number>, id: string, sign: 1 | -1): void {
+  const after = (counts.get(id) ?? 0) + sign;
   if (after > 0) counts.set(id, after);
   else counts.delete(id);
-  if ((before > 0) !== (after > 0)) changed?.add(id);
 }
 
-/** True when text[from, to) may hold a reference to one of the labels or a call to one of the footnotes. */
+/** True when a text with these bracketWords may refer to one of the labels or call one of the footnotes. */
 export function mayReference(words: Set<string>, changes: Changes): boolean {
   for (const id of changes.defined) if (words.has(firstWord(id))) return true;
   for (const id of changes.footnotes) if (words.has('^' + id)) return true;
