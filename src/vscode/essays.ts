@@ -42,7 +42,7 @@ export class Essay {
   /** Set when annotations changed while the essay had unsaved edits: write on the next save. */
   dirtyAnnotations = false;
 
-  constructor(readonly uri: vscode.Uri, text: string) {
+  constructor(public uri: vscode.Uri, text: string) {
     this.annotations = new EssayAnnotations(text, { boundsAt: (s, e) => this.boundsAt(s, e) });
   }
 
@@ -264,8 +264,13 @@ export class EssayStore implements vscode.Disposable {
     if (e.contentChanges.length === 0) return;
     const essay = this.get(e.document.uri);
     if (!essay || essay.document !== e.document) return;
-    const external = e.reason === undefined && !e.document.isDirty && e.contentChanges.length === 1
-      && e.contentChanges[0].rangeLength > 0 && e.contentChanges[0].text.length > 0;
+    // VS Code reloads a file that changed on disk (a checkout, another editor) by replacing all
+    // of its text in one change; so does pasting a new version over everything. Either way the
+    // annotations are placed again by their quotes, rather than all detached as deleted text.
+    // (The event's isDirty cannot tell a reload from an edit: it is updated after the event.)
+    const only = e.contentChanges.length === 1 ? e.contentChanges[0] : undefined;
+    const external = e.reason === undefined && only !== undefined && only.rangeOffset === 0
+      && only.rangeLength === essay.text.length && only.rangeLength > 0 && only.text.length > 0;
     const moved = essay.applyChange(toEdits(e.contentChanges), external, () => this.outlineChanged.fire(essay));
     if (moved) this.changed.fire(essay);
   }
@@ -438,38 +443,42 @@ export class EssayStore implements vscode.Disposable {
     this.changed.fire(essay);
   }
 
-  /** The sidecar moves with its essay, in the same undoable workspace edit. */
+  /**
+   * The sidecar moves with its essay, in the same undoable workspace edit. The essay keeps its
+   * annotations under the new name from the start, so the renamed document finds them.
+   */
   private async renameEdit(files: readonly { oldUri: vscode.Uri; newUri: vscode.Uri }[]): Promise<vscode.WorkspaceEdit> {
     const edit = new vscode.WorkspaceEdit();
     for (const { oldUri, newUri } of files) {
-      if (!oldUri.path.endsWith('.md')) continue;
+      if (!/\.md$/i.test(oldUri.path)) continue;
       const essay = this.get(oldUri);
-      if (essay) {
-        await this.settled();
-        if (essay.document?.isDirty === false && essay.dirtyAnnotations) await this.writeSidecar(essay);
-      }
+      if (essay) await this.settled();
       const oldSidecar = oldUri.with({ path: sidecarPathOf(oldUri.path) });
       const exists = await vscode.workspace.fs.stat(oldSidecar).then(() => true, () => false);
       if (exists) edit.renameFile(oldSidecar, newUri.with({ path: sidecarPathOf(newUri.path) }), { overwrite: false, ignoreIfExists: false });
+      if (essay && /\.md$/i.test(newUri.path)) {
+        this.essays.delete(oldUri.toString());
+        essay.uri = newUri;
+        this.essays.set(newUri.toString(), essay);
+      }
     }
     return edit;
   }
 
   private async renamed(files: readonly { oldUri: vscode.Uri; newUri: vscode.Uri }[]): Promise<void> {
-    for (const { oldUri, newUri } of files) {
-      const essay = this.get(oldUri);
+    for (const { newUri } of files) {
+      const essay = this.get(newUri);
       if (!essay) continue;
-      this.essays.delete(oldUri.toString());
-      essay.dispose();
-      // The essay's new name is written into its sidecar's "document" field.
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === newUri.toString());
-      const moved = doc ? await this.opened(doc) : await (async () => {
-        await this.loadClosed(newUri.with({ path: sidecarPathOf(newUri.path) }));
-        return this.get(newUri);
-      })();
-      if (moved && moved.sidecar.status === 'ok' && moved.base !== undefined) {
-        const parsed = parseSidecar(moved.base, '');
-        if (parsed.ok && parsed.sidecar.document !== moved.fileName) void this.track(this.writeSidecar(moved));
+      essay.document = doc;
+      await this.loadSidecar(essay, true);
+      // The essay's new name goes into its sidecar's "document" field.
+      if (essay.sidecar.status === 'ok' && essay.base !== undefined) {
+        const parsed = parseSidecar(essay.base, '');
+        if (parsed.ok && parsed.sidecar.document !== essay.fileName) {
+          if (doc?.isDirty) essay.dirtyAnnotations = true;
+          else await this.track(this.writeSidecar(essay));
+        }
       }
     }
     this.changed.fire(undefined);

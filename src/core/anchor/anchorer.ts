@@ -13,8 +13,8 @@
 // its distance from the expected position. It must pass floors (quote and context mostly intact,
 // enough matched characters) and beat every other plausible candidate elsewhere by a margin;
 // otherwise the target is detached. An approximate match far from where it was expected is as
-// likely someone else's text as an edited copy of ours: it is kept only when another annotation
-// found near its own expected place makes the same jump (so never by anchor alone). A detached
+// likely someone else's text as an edited copy of ours: it is kept only when another annotation,
+// apart from it, makes the same jump (so never by anchor alone). A detached
 // annotation can be re-attached; a misplaced one silently lies (Hypothesis has no floor:
 // hypothesis/client#258, hypothesis/h#2798).
 import search from 'approx-string-match';
@@ -23,7 +23,7 @@ import type { Range } from '../text';
 import { CodePointOffsets } from './codepoints';
 import { KGramIndex, Probe } from './kgrams';
 import { Pattern, WORD, alignBackward, alignForward, patterns, searchEnds } from './myers';
-import { normalize, toNormalized, type NormalizedText } from './normalize';
+import { GREATER_THAN, isLineBreak, isSpace as isSpaceCode, normalize, toNormalized, type NormalizedText } from './normalize';
 
 /** Where a target was placed: UTF-16 offsets into the new text (-1 when detached) and a 0..1 score. */
 export interface AnchorResult {
@@ -54,6 +54,8 @@ interface Rules {
   totalRate: number;
   /** Most context errors for a quote shorter than LONG_QUOTE, whose context must vouch for it. */
   contextRate: number;
+  /** The same for a quote shorter than half of LONG_QUOTE: its context must be nearly intact. */
+  shortContextRate: number;
   /** Shorter quotes must match exactly: a few letters resemble too much text. */
   minFuzzyQuote: number;
   /** Fewest matched characters (quote and context) away from the exact expected position. */
@@ -92,6 +94,10 @@ const MEDIUM_CLUSTERS = 4;
 const SEED_BUCKET = 8;
 /** Intact k-grams that must agree on a place before the quote is aligned there. */
 const SEED_VOTES = 2;
+/** Context errors that widening a candidate over an insertion inside the passage must save. */
+const REPAIR = 3;
+/** Context shorter than this cannot show a few errors' difference. */
+const SHORT_CONTEXT = 8;
 /** Far approximate matches awaiting confirmation by a later annotation. */
 const MAX_PENDING = 4;
 /** A window is searched only if it holds one of the quote's pieces this long, verbatim. */
@@ -104,11 +110,14 @@ const MEDIUM_RADIUS = 2048;
 
 /** Radius of the first, close look around the most likely position; any real drift between neighbours fits. */
 const NEAR_RADIUS = 48;
-const LOCAL: Rules = { radius: 128, quoteRate: 0.3, totalRate: 0.3, contextRate: 1 / 3, minFuzzyQuote: 8, minEvidence: 12 };
+// A few letters with their context shifted by a few characters still match most of it: short
+// quotes need their context nearly intact.
+const MIN_FUZZY = 8;
+const LOCAL: Rules = { radius: 128, quoteRate: 0.3, totalRate: 0.3, contextRate: 1 / 4, shortContextRate: 1 / 8, minFuzzyQuote: MIN_FUZZY, minEvidence: 12 };
 // Far from any expected position look-alikes abound: stricter floors.
-const WIDE: Rules = { radius: 0, quoteRate: 0.25, totalRate: 0.25, contextRate: 1 / 3, minFuzzyQuote: 16, minEvidence: 24 };
+const WIDE: Rules = { radius: 0, quoteRate: 0.25, totalRate: 0.25, contextRate: 1 / 4, shortContextRate: 1 / 8, minFuzzyQuote: 16, minEvidence: 24 };
 // For a suggestion shown to the user, not an automatic placement.
-const LOOSE: Rules = { radius: 4096, quoteRate: 0.5, totalRate: 0.5, contextRate: 1, minFuzzyQuote: 4, minEvidence: 4 };
+const LOOSE: Rules = { radius: 4096, quoteRate: 0.5, totalRate: 0.5, contextRate: 1, shortContextRate: 1, minFuzzyQuote: 4, minEvidence: 4 };
 
 const NONE = { kind: 'none' } as const;
 const AMBIGUOUS = { kind: 'ambiguous' } as const;
@@ -116,6 +125,24 @@ const DETACHED: AnchorResult = { status: 'detached', start: -1, end: -1, score: 
 
 function penalty(distance: number): number {
   return Math.log2(1 + Math.min(distance, FAR_CAP) / DISTANCE_UNIT);
+}
+
+/** A placement awaiting confirmation, or one that may confirm it. */
+interface Pending {
+  index: number;
+  /** The stored position, as an offset of the new text. */
+  base: number;
+  shift: number;
+  result: AnchorResult;
+}
+
+/**
+ * Two placements confirm each other when they made the same jump (within a drift that grows
+ * with the distance between them) and neither lies within the other's context.
+ */
+function agree(a: Pending, b: Pending): boolean {
+  const apart = b.result.start >= a.result.end + 2 * WORD || b.result.end <= a.result.start - 2 * WORD;
+  return apart && Math.abs(a.shift - b.shift) <= 32 + Math.abs(a.base - b.base) / 32;
 }
 
 /** Two candidates are one place when they overlap by at least half of the longer one. */
@@ -140,6 +167,8 @@ class Query {
   private readonly joint: NormalizedText;
   private readonly span: [number, number];
   private probeCache?: Probe;
+  /** Whether the quote, or most of its pieces, was seen verbatim close to an expected position, plausible or not. */
+  seenNear = false;
   private probeSlices?: string[];
   private pieceCache?: Array<{ text: string; offset: number }>;
   /** The quote cut into pieces of at most one machine word, and their offsets. */
@@ -250,13 +279,18 @@ function plausible(c: Candidate, q: Query, rules: Rules): boolean {
   const m = q.quote.length;
   const quoteBudget = m < rules.minFuzzyQuote ? 0 : Math.floor(rules.quoteRate * m);
   if (c.quoteErrors > quoteBudget) return false;
-  if (m < LONG_QUOTE && c.contextErrors > Math.floor(rules.contextRate * q.context)) return false;
+  const contextRate = m < LONG_QUOTE >> 1 ? rules.shortContextRate : m < LONG_QUOTE ? rules.contextRate : 1;
+  if (c.contextErrors > Math.floor(contextRate * q.context)) return false;
   if (c.quoteErrors + c.contextErrors > Math.floor(rules.totalRate * (m + q.context))) return false;
   const evidence = m + q.context - c.quoteErrors - c.contextErrors;
   return evidence >= rules.minEvidence || (c.quoteErrors === 0 && c.distance === 0);
 }
 
-/** The cheapest candidate, unless another one elsewhere comes within the margin. */
+/**
+ * The cheapest candidate, unless another one elsewhere comes within the margin, or lies at half
+ * the distance or less from where the passage was expected: fewer errors further away do not
+ * outweigh that (an edited passage near its place against a verbatim copy of it further off).
+ */
 function choose(candidates: readonly Candidate[]): Outcome {
   let best: Candidate | undefined;
   for (const c of candidates) {
@@ -264,7 +298,8 @@ function choose(candidates: readonly Candidate[]): Outcome {
   }
   if (!best) return NONE;
   const winner = best;
-  if (candidates.some((c) => !samePlace(c, winner) && c.cost < winner.cost + MARGIN)) return AMBIGUOUS;
+  const rival = (c: Candidate): boolean => c.cost < winner.cost + MARGIN || penalty(c.distance) + 1 <= penalty(winner.distance);
+  if (candidates.some((c) => !samePlace(c, winner) && rival(c))) return AMBIGUOUS;
   return { kind: 'found', best: winner };
 }
 
@@ -311,9 +346,9 @@ export class Anchorer {
   /** Places one target; `hint` (a UTF-16 offset) replaces the stored position as the expected place. */
   anchor(target: Target, hint?: number): AnchorResult {
     const q = new Query(target);
-    const found = this.locate(q, [hint ?? this.positionOf(target)]);
+    const found = this.place(q, [hint ?? this.positionOf(target)], 1);
     // Alone, a far approximate match has no neighbour to confirm it.
-    return found.kind === 'found' && found.via !== 'tentative' ? this.result(q, found.best) : DETACHED;
+    return (found.kind === 'found' && found.via !== 'tentative' && this.result(q, found.best)) || DETACHED;
   }
 
   /**
@@ -324,29 +359,31 @@ export class Anchorer {
     const results: AnchorResult[] = targets.map(() => DETACHED);
     const order = targets.map((_, i) => i).sort((a, b) => targets[a].position.start - targets[b].position.start || a - b);
     let shifts: number[] = [];
-    let pending: Array<{ index: number; base: number; shift: number; result: AnchorResult }> = [];
+    let pending: Pending[] = [];
     for (const i of order) {
       const q = new Query(targets[i]);
       const base = this.positionOf(targets[i]);
-      const predictions = [...shifts.map((s) => base + s), base, ...pending.slice(-1).map((p) => base + p.shift)];
-      const found = this.locate(q, predictions);
-      if (found.kind !== 'found') continue;
-      const result = this.result(q, found.best);
-      const shift = result.start - base;
+      const trusted = [...shifts.map((s) => base + s), base];
+      const found = this.place(q, [...trusted, ...pending.slice(-1).map((p) => base + p.shift)], trusted.length);
+      const result = found.kind === 'found' ? this.result(q, found.best) : undefined;
+      if (found.kind !== 'found' || !result) continue;
+      const current: Pending = { index: i, base, shift: result.start - base, result };
       if (found.via === 'tentative') {
-        pending = [...pending.slice(-(MAX_PENDING - 1)), { index: i, base, shift, result }];
-        continue;
-      }
-      results[i] = result;
-      if (found.via === 'near') {
-        // A jump is believed when another passage, not overlapping it or its context, made the same one.
-        for (const p of pending) {
-          const apart = result.start >= p.result.end + 2 * WORD || result.end <= p.result.start - 2 * WORD;
-          if (apart && Math.abs(p.shift - shift) <= 32 + Math.abs(base - p.base) / 32) results[p.index] = p.result;
+        // A far approximate match is believed when another passage, apart from it, made the same jump.
+        const agreeing = pending.filter((p) => agree(p, current));
+        if (agreeing.length === 0) {
+          pending = [...pending.slice(-(MAX_PENDING - 1)), current];
+          continue;
         }
+        for (const p of agreeing) results[p.index] = p.result;
         pending = [];
       }
-      shifts = [shift, ...shifts.filter((s) => s !== shift)].slice(0, 2);
+      results[i] = current.result;
+      if (found.via === 'near') {
+        for (const p of pending) if (agree(p, current)) results[p.index] = p.result;
+        pending = [];
+      }
+      shifts = [current.shift, ...shifts.filter((s) => s !== current.shift)].slice(0, 2);
     }
     return results;
   }
@@ -358,7 +395,7 @@ export class Anchorer {
   nearest(target: Target, hint?: number): Range | undefined {
     const q = new Query(target);
     const predictions = [hint ?? this.positionOf(target)];
-    const found = this.locate(q, predictions);
+    const found = this.locate(q, predictions.map((p) => Math.max(0, Math.min(this.text.length, p))));
     if (found.kind === 'found') return this.result(q, found.best);
     if (q.quote.length === 0) return undefined;
     let best: Candidate | undefined;
@@ -380,35 +417,67 @@ export class Anchorer {
     return Number.isFinite(start) ? this.codePoints().toUtf16(start) : 0;
   }
 
-  private locate(q: Query, raw: readonly number[]): Located {
-    const predictions = [...new Set(raw.map((p) => Math.max(0, Math.min(this.text.length, Math.round(p)))))];
+  /**
+   * Finds a target and says how far to believe it. The first `trusted` expected positions come
+   * from the stored position and from annotations already placed; any others, from jumps still
+   * awaiting confirmation, only widen the search.
+   */
+  private place(q: Query, raw: readonly number[], trusted: number): Located {
+    const clamp = (p: number): number => Math.max(0, Math.min(this.text.length, Math.round(p)));
+    const sure = raw.slice(0, trusted).map(clamp);
+    const found = this.locate(q, [...new Set(raw.map(clamp))]);
+    if (found.kind !== 'found') return found;
+    const best = found.best;
+    let distance = Infinity;
+    for (const p of sure) distance = Math.min(distance, Math.abs(best.start - p));
+    const via: Via = distance <= LOCAL.radius + ((best.end - best.start) >> 3) ? 'near' : isExact(best) ? 'far' : 'tentative';
+    return { ...found, via };
+  }
+
+  private locate(q: Query, predictions: readonly number[]): Outcome {
     const quick = this.verbatim(q, predictions);
-    if (quick) return { kind: 'found', best: quick, via: 'near' };
+    if (quick) return { kind: 'found', best: quick };
     if (q.quote.length === 0) return this.locatePoint(q, predictions);
     // Nearly always the first expected position is right: look closely around it alone first.
     const near = choose(this.collect(q, predictions, LOCAL, false, predictions.slice(0, 1), NEAR_RADIUS));
-    if (near.kind !== 'none') return near.kind === 'found' ? { ...near, via: 'near' } : near;
+    if (near.kind !== 'none') return near;
     const medium = choose(this.medium(q, predictions));
-    if (medium.kind === 'ambiguous') return medium;
     if (medium.kind === 'found') {
       const best = medium.best;
-      if (isExact(best) || best.distance <= LOCAL.radius) return { ...medium, via: 'near' };
       // A look-alike some way off and a verbatim copy further still: no way to tell which is ours.
-      if (this.far(q, predictions).some((f) => !samePlace(f, best))) return AMBIGUOUS;
-      return { ...medium, via: 'tentative' };
+      if (!isExact(best) && best.distance > LOCAL.radius && this.far(q, predictions).some((f) => !samePlace(f, best))) return AMBIGUOUS;
     }
+    if (medium.kind !== 'none') return medium;
     const local = choose(this.collect(q, predictions, LOCAL, false));
-    if (local.kind !== 'none') return local.kind === 'found' ? { ...local, via: 'near' } : local;
+    if (local.kind !== 'none') return local;
     const far = this.far(q, predictions);
-    if (far.length > 0) {
-      const outcome = choose(far);
-      return outcome.kind === 'found' ? { ...outcome, via: 'far' } : outcome;
-    }
+    // The quote, or the context around it, is still about where it was expected, only changed too
+    // much to vouch for it: a copy elsewhere with its old context may be the same passage moved,
+    // or another.
+    if (far.length > 0) return (q.seenNear && q.quote.length >= MIN_FUZZY) || this.frameNear(q, predictions) ? AMBIGUOUS : choose(far);
     // Perhaps every sampled piece of the quote was too damaged to seed the searches so far.
     const fallback = choose(this.collect(q, predictions, LOCAL, true));
-    if (fallback.kind !== 'none') return fallback.kind === 'found' ? { ...fallback, via: 'near' } : fallback;
-    const wide = choose(this.wide(q, predictions));
-    return wide.kind === 'found' ? { ...wide, via: 'tentative' } : wide;
+    if (fallback.kind !== 'none') return fallback;
+    return choose(this.wide(q, predictions));
+  }
+
+  /**
+   * Whether the prefix and then the suffix are found verbatim close to an expected position, a
+   * passage's length apart: its frame is still there, whatever became of the passage.
+   */
+  private frameNear(q: Query, predictions: readonly number[]): boolean {
+    if (q.prefix.length + q.suffix.length < 2 * SHORT_CONTEXT) return false;
+    const m = q.quote.length;
+    for (const w of this.windows(predictions, LOCAL.radius, m)) {
+      const text = w.norm.text;
+      for (let i = q.prefix.length > 0 ? text.indexOf(q.prefix) : w.from; i >= 0 && i <= w.to; i = q.prefix.length > 0 ? text.indexOf(q.prefix, i + 1) : -1) {
+        const after = i + q.prefix.length;
+        if (q.suffix.length === 0) return true;
+        const at = text.indexOf(q.suffix, after);
+        if (at >= 0 && at <= after + m + (m >> 1) + WORD) return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -456,6 +525,8 @@ export class Anchorer {
       while (j < hits.length && hits[j].start - hits[j - 1].start <= tolerance) j++;
       const agreeing = new Set(hits.slice(i, j).map((h) => h.piece)).size;
       if (agreeing >= needed) clusters.push({ centre: hits[(i + j) >> 1].start, agreeing });
+      const centre = hits[(i + j) >> 1].start;
+      if (agreeing >= needed && predictions.some((p) => Math.abs(p - centre) <= LOCAL.radius + (m >> 3))) q.seenNear = true;
       i = j;
     }
     if (clusters.length === 0) return [];
@@ -484,11 +555,11 @@ export class Anchorer {
   }
 
   /** An empty quote marks a point: between its prefix and its suffix, which must be found exactly. */
-  private locatePoint(q: Query, predictions: readonly number[]): Located {
+  private locatePoint(q: Query, predictions: readonly number[]): Outcome {
     const context = q.prefix + q.suffix;
     if (context.length === 0) {
       const p = predictions[0];
-      return { kind: 'found', best: { start: p, end: p, quoteErrors: 0, contextErrors: 0, distance: 0, cost: 0 }, via: 'near' };
+      return { kind: 'found', best: { start: p, end: p, quoteErrors: 0, contextErrors: 0, distance: 0, cost: 0 } };
     }
     const candidates: Candidate[] = [];
     for (const w of this.windows(predictions, LOCAL.radius, context.length)) {
@@ -500,9 +571,7 @@ export class Anchorer {
       }
     }
     const local = choose(candidates.filter((c) => plausible(c, q, LOCAL)));
-    if (local.kind !== 'none') return local.kind === 'found' ? { ...local, via: 'near' } : local;
-    const far = choose(this.far(q, predictions));
-    return far.kind === 'found' ? { ...far, via: 'far' } : far;
+    return local.kind !== 'none' ? local : choose(this.far(q, predictions));
   }
 
   /**
@@ -541,7 +610,9 @@ export class Anchorer {
       const slice = w.norm.text.slice(w.from, w.to + m);
       let count = 0;
       for (let i = slice.indexOf(q.quote); i >= 0 && count < MAX_EXACT; i = slice.indexOf(q.quote, i + 1), count++) {
-        add(this.evaluate(q, w, w.from + i, w.from + i + m, 0, predictions));
+        const c = this.evaluate(q, w, w.from + i, w.from + i + m, 0, predictions);
+        if (c.distance <= LOCAL.radius + (m >> 3)) q.seenNear = true;
+        add(c);
       }
     }
     const exact = choose(found);
@@ -598,7 +669,17 @@ export class Anchorer {
     const budget = Math.floor(rules.quoteRate * m);
     for (const seed of clusters.slice(0, MAX_CLUSTERS)) {
       const aligned = this.extend(q, w.norm.text, seed.chunk, seed.end, budget);
-      if (aligned) out.push(this.evaluate(q, w, aligned.start, aligned.end, aligned.errors, predictions));
+      if (aligned) {
+        out.push(this.evaluate(q, w, aligned.start, aligned.end, aligned.errors, predictions));
+        continue;
+      }
+      // Piece by piece, an insertion longer than the slack derails the chain: align the whole
+      // quote around the seed instead, which finds the best alignment however the edits fall.
+      const from = Math.max(0, seed.start - WORD);
+      const to = Math.min(w.norm.text.length, seed.start + m + budget + WORD);
+      for (const match of search(w.norm.text.slice(from, to), q.quote, budget)) {
+        out.push(this.evaluate(q, w, from + match.start, from + match.end, match.errors, predictions));
+      }
     }
     return out;
   }
@@ -640,11 +721,78 @@ export class Anchorer {
   }
 
   /** A candidate from normalised window offsets, with its context compared. */
+  /**
+   * A candidate from normalised window offsets, with its context compared. When text was
+   * inserted inside the passage near one end, the closest match of the quote leaves that end
+   * out, and the context no longer fits there; if the context fits clearly better a little
+   * further out, where the quote's end also is, the candidate is widened to include the insertion.
+   */
   private evaluate(q: Query, w: Window, start: number, end: number, quoteErrors: number, predictions: readonly number[]): Candidate {
     const text = w.norm.text;
     const [prefix, suffix] = q.contextual();
-    const before = alignBackward(prefix, text, start, prefix.length + (prefix.length >> 1) + 2).errors;
-    const after = alignForward(suffix, text, end, suffix.length + (suffix.length >> 1) + 2).errors;
+    const m = q.quote.length;
+    // Inserted text about as long as the quote is allowed for; much more, and the match is likely
+    // another copy further on.
+    const reach = Math.max(m, 3 * 8) + WORD;
+    const fitBefore = (at: number): number => alignBackward(prefix, text, at, prefix.length + (prefix.length >> 1) + 2).errors;
+    const fitAfter = (at: number): number => alignForward(suffix, text, at, suffix.length + (suffix.length >> 1) + 2).errors;
+    let before = fitBefore(start);
+    let after = fitAfter(end);
+    // The context fits exactly at the new edge, having fitted clearly worse at the match (or at
+    // all worse, for a context too short to count errors in).
+    const better = (was: number, length: number): boolean => (length >= SHORT_CONTEXT ? REPAIR <= was : was > 0);
+    // An empty context means that the passage touched the edge of its block: a line's start or end.
+    const lineStart = (i: number): boolean => {
+      let r = w.norm.map[i];
+      while (r > 0 && (this.text.charCodeAt(r - 1) === 0x20 || this.text.charCodeAt(r - 1) === 0x09 || this.text.charCodeAt(r - 1) === GREATER_THAN)) r--;
+      return r === 0 || isLineBreak(this.text.charCodeAt(r - 1));
+    };
+    const lineEnd = (i: number): boolean => {
+      const r = w.norm.map[i];
+      return r >= this.text.length || isLineBreak(this.text.charCodeAt(r));
+    };
+    // An insertion just inside one end leaves a few characters of the quote where the context
+    // still fits, then the inserted text, then the rest: more in common means another copy.
+    const most = Math.max(3, m >> 2);
+    const headAt = (at: number): number => {
+      let n = 0;
+      while (n < m && at + n < text.length && text.charCodeAt(at + n) === q.quote.charCodeAt(n)) n++;
+      return n;
+    };
+    const tailAt = (at: number): number => {
+      let n = 0;
+      while (n < m && at - n > 0 && text.charCodeAt(at - 1 - n) === q.quote.charCodeAt(m - 1 - n)) n++;
+      return n;
+    };
+    const fits = (n: number): boolean => n >= 1 && n <= most && n < m;
+    // Beyond the few characters cut off, the match must be the quote itself, and it must lack the
+    // quote's first (last) character: text inserted after a whole quote lies outside it. A leading
+    // space is the exception, since words are inserted after one.
+    const compact = quoteErrors <= most + 1;
+    const lacksHead = text.charCodeAt(start) !== q.quote.charCodeAt(0) || q.quote.charCodeAt(0) === 0x20;
+    const lacksTail = text.charCodeAt(end - 1) !== q.quote.charCodeAt(m - 1);
+    // A context of a character or three fits too many places to mark an edge.
+    const anchors = (length: number): boolean => length === 0 || length >= 4;
+    if (compact && lacksHead && anchors(prefix.length) && (prefix.length > 0 ? before > 0 && better(before, prefix.length) : !lineStart(start))) {
+      for (let p = start - 1; p >= 0 && p >= start - reach; p--) {
+        if (!fits(headAt(p))) continue;
+        if (prefix.length > 0 ? fitBefore(p) === 0 : lineStart(p)) {
+          start = p;
+          before = 0;
+          break;
+        }
+      }
+    }
+    if (compact && lacksTail && anchors(suffix.length) && (suffix.length > 0 ? after > 0 && better(after, suffix.length) : !lineEnd(end))) {
+      for (let p = end + 1; p <= text.length && p <= end + reach; p++) {
+        if (!fits(tailAt(p))) continue;
+        if (suffix.length > 0 ? fitAfter(p) === 0 : lineEnd(p)) {
+          end = p;
+          after = 0;
+          break;
+        }
+      }
+    }
     return this.candidate(w.norm.map[start], w.norm.map[end], quoteErrors, before + after, predictions);
   }
 
@@ -654,16 +802,45 @@ export class Anchorer {
     return { start, end, quoteErrors, contextErrors, distance, cost: ERROR_WEIGHT * (quoteErrors + contextErrors) + penalty(distance) };
   }
 
-  private result(q: Query, c: Candidate): AnchorResult {
+  private result(q: Query, c: Candidate): AnchorResult | undefined {
     let { start, end } = c;
+    if (q.quote.length === 0 && q.exact.length > 0) {
+      // A quote of layout only (spaces, a blockquote marker) sits in the whitespace run at the point.
+      let back = start;
+      while (back > 0 && (isSpaceCode(this.text.charCodeAt(back - 1)) || this.text.charCodeAt(back - 1) === GREATER_THAN)) back--;
+      const at = this.text.slice(back, start).lastIndexOf(q.exact);
+      if (at < 0) return undefined;
+      return { status: 'anchored', start: back + at, end: back + at + q.exact.length, score: 1 };
+    }
     // A match can begin or end between the halves of an emoji that an edit touched.
     if (isLowSurrogate(this.text.charCodeAt(start)) && isHighSurrogate(this.text.charCodeAt(start - 1))) start--;
     if (end > start && isHighSurrogate(this.text.charCodeAt(end - 1)) && isLowSurrogate(this.text.charCodeAt(end))) end++;
-    // A quote that begins or ends with whitespace matches the whole run in the text; keep its own part.
+    // A quote that begins or ends with whitespace matches the whole run in the text; keep its own
+    // part, or none of it when the run changed (as editing would have dropped the replaced break).
     const n = q.exact.length;
+    const blank = (from: number, to: number): boolean => /^\s*$/.test(this.text.slice(from, to));
     if (n > 0 && n < end - start) {
-      if (this.text.startsWith(q.exact, start)) end = start + n;
-      else if (this.text.startsWith(q.exact, end - n)) start = end - n;
+      if (this.text.startsWith(q.exact, start) && blank(start + n, end)) end = start + n;
+      else if (this.text.startsWith(q.exact, end - n) && blank(start, end - n)) start = end - n;
+    }
+    if (this.text.slice(start, end) !== q.exact) {
+      const layout = (i: number): boolean => isSpaceCode(this.text.charCodeAt(i)) || this.text.charCodeAt(i) === GREATER_THAN;
+      const quoteLead = /^[\s>]*/.exec(q.exact)?.[0] ?? '';
+      const quoteTrail = /\s*$/.exec(q.exact)?.[0] ?? '';
+      // Keep the quote's own edge layout (whitespace, blockquote markers) where the text's run at
+      // that edge ends (begins) with it; normalisation may have counted it with the context's run.
+      let lead = start;
+      while (lead < end - 1 && layout(lead)) lead++;
+      let back = start;
+      while (back > 0 && layout(back - 1)) back--;
+      start = quoteLead && this.text.slice(back, lead).endsWith(quoteLead) ? lead - quoteLead.length : lead;
+      let trail = end;
+      while (trail > start + 1 && isSpaceCode(this.text.charCodeAt(trail - 1))) trail--;
+      let forth = end;
+      while (forth < this.text.length && isSpaceCode(this.text.charCodeAt(forth))) forth++;
+      // A run grown inside (a line break become CRLF) still ends with the quote's last character.
+      const run = this.text.slice(trail, forth);
+      end = !quoteTrail ? trail : run.startsWith(quoteTrail) ? trail + quoteTrail.length : run.endsWith(quoteTrail.slice(-1)) ? forth : trail;
     }
     const total = q.quote.length + q.context;
     const similarity = total === 0 ? 1 : 1 - (c.quoteErrors + c.contextErrors) / total;

@@ -2,7 +2,17 @@
 // a parse of the whole text gives. Chunks are cut at chunk starts (scan.ts); a chunk whose last
 // block is a fence or HTML block still open at its end is cut again before that block, which is then
 // parsed with the text after it.
-import { bracketWords, firstWord, isChunkStart, lineStart, nextChunkStart, previousLineStart } from './scan';
+import {
+  bracketWords,
+  findDeepNesting,
+  firstWord,
+  isChunkStart,
+  lineStart,
+  MAX_NESTING,
+  nextChunkStart,
+  previousChunkStart,
+  previousLineStart,
+} from './scan';
 import { opaqueBlock, parsePiece, type Injection, type TopBlock } from './parse';
 
 /** How a span is parsed. */
@@ -20,6 +30,8 @@ export interface SpanPlan {
   nextStop(pos: number): number;
   /** On a chunk that cannot be parsed: give up ('abort') or keep the smallest failing part opaque ('split'). */
   readonly onFailure: 'abort' | 'split';
+  /** Where the span ends whatever its last block is: an opaque passage follows. */
+  readonly hardEnd?: number;
 }
 
 /** One parse of a span: text[from, to) gave tops[first, first + count). */
@@ -68,31 +80,31 @@ export function* parseSpan(plan: SpanPlan, from: number): Generator<void, SpanRe
     const result = parsePiece(text, pos, to, plan.injection);
     parsedChars += to - pos;
     yield;
-    let got: TopBlock[];
+    let got: Parsed;
     if (result.ok) {
-      got = result.tops;
+      got = { tops: result.tops, chunks: [{ from: pos, to, first: 0, count: result.tops.length }], parsedChars: 0 };
     } else if (plan.onFailure === 'abort') {
       return undefined;
     } else {
-      const split = yield* splitFailed(plan, pos, to);
-      got = split.tops;
-      parsedChars += split.parsedChars;
+      got = yield* splitFailed(plan, pos, to);
+      parsedChars += got.parsedChars;
     }
-    if (to < text.length && endsOpen(text, got, to)) {
-      const restart = lineStart(text, got[got.length - 1].start);
-      got.pop();
-      if (got.length > 0) {
-        chunks.push({ from: pos, to: restart, first: tops.length, count: got.length });
-        for (const top of got) tops.push(top);
-      }
+    if (to < text.length && to !== plan.hardEnd && endsOpen(text, got.tops, to)) {
+      const restart = lineStart(text, got.tops[got.tops.length - 1].start);
+      got.tops.pop();
+      // The chunk that parsed the open block now ends where that block starts.
+      const last = got.chunks[got.chunks.length - 1];
+      last.count--;
+      last.to = restart;
+      if (last.count === 0) got.chunks.pop();
+      append(tops, chunks, got);
       // Grow geometrically so that a long open block is parsed a bounded number of times.
       minSize = Math.max(chunkChars, 2 * (to - restart));
       beyond = to + 1;
       pos = restart;
       continue;
     }
-    chunks.push({ from: pos, to, first: tops.length, count: got.length });
-    for (const top of got) tops.push(top);
+    append(tops, chunks, got);
     if (to >= stop) return { tops, end: to, chunks, parsedChars };
     pos = to;
     chunkChars = Math.min(plan.chunkChars, 2 * chunkChars);
@@ -100,41 +112,87 @@ export function* parseSpan(plan: SpanPlan, from: number): Generator<void, SpanRe
   }
 }
 
+/** Blocks parsed from part of a span, with the chunks that gave them (`first` relative to `tops`). */
+interface Parsed {
+  tops: TopBlock[];
+  chunks: ChunkRecord[];
+  parsedChars: number;
+}
+
+function append(tops: TopBlock[], chunks: ChunkRecord[], got: Parsed): void {
+  for (const chunk of got.chunks) chunks.push({ ...chunk, first: chunk.first + tops.length });
+  for (const top of got.tops) tops.push(top);
+}
+
 /**
- * Parses text[from, to), which failed as one piece, piece by piece between every chunk start; a
- * piece that still fails becomes one opaque block. The last piece is not checked for an open end:
- * the caller does that.
+ * Parses text[from, to), which failed as one piece. Each line nested too deep is kept opaque with
+ * the text around it up to the chunk starts before and after it, which depend on nothing else, so
+ * that every way of cutting the text keeps the same passage opaque; the text between is parsed as
+ * usual, cut off at the opaque passages. A failure without such a line (a stack overflow) is parsed
+ * piece by piece between chunk starts instead. The end at `to` is left for the caller to check.
  */
-function* splitFailed(plan: SpanPlan, from: number, to: number): Generator<void, { tops: TopBlock[]; parsedChars: number }> {
+function* splitFailed(plan: SpanPlan, from: number, to: number): Generator<void, Parsed> {
+  const { text } = plan;
+  const out: Parsed = { tops: [], chunks: [], parsedChars: 0 };
+  const regions: [number, number][] = [];
+  for (let deep = findDeepNesting(text, from, to); deep >= 0; ) {
+    const start = Math.max(from, previousChunkStart(text, deep, plan.limit, from));
+    const end = Math.min(to, nextChunkStart(text, deep + 1, plan.limit, to));
+    if (regions.length > 0 && start <= regions[regions.length - 1][1]) regions[regions.length - 1][1] = end;
+    else regions.push([start, end]);
+    deep = end < to ? findDeepNesting(text, end, to) : -1;
+  }
+  if (regions.length === 0) return yield* splitEverywhere(plan, from, to);
+  let pos = from;
+  const parseUpTo = function* (end: number): Generator<void, void> {
+    if (end <= pos) return;
+    const span = yield* parseSpan({ ...plan, minEnd: end, nextStop: () => end, hardEnd: end }, pos);
+    if (span) {
+      append(out.tops, out.chunks, { ...span, parsedChars: 0 });
+      out.parsedChars += span.parsedChars;
+    }
+  };
+  for (const [start, end] of regions) {
+    yield* parseUpTo(start);
+    const opaque = opaqueBlock(text, start, end, `nested more than ${MAX_NESTING} levels deep`);
+    if (opaque) out.tops.push(opaque);
+    pos = end;
+  }
+  yield* parseUpTo(to);
+  return out;
+}
+
+/** Parses text[from, to) piece by piece between every chunk start; a piece that fails is kept opaque. */
+function* splitEverywhere(plan: SpanPlan, from: number, to: number): Generator<void, Parsed> {
   const { text } = plan;
   const bounds = [from];
   for (let q = nextChunkStart(text, from + 1, plan.limit, to); q < to; q = nextChunkStart(text, q + 1, plan.limit, to)) bounds.push(q);
   bounds.push(to);
-  const tops: TopBlock[] = [];
-  let parsedChars = 0;
+  const out: Parsed = { tops: [], chunks: [], parsedChars: 0 };
   const lastBound = bounds.length - 1;
   let i = 0;
   while (i < lastBound) {
     let j = i + 1;
     for (;;) {
       const result = parsePiece(text, bounds[i], bounds[j], plan.injection);
-      parsedChars += bounds[j] - bounds[i];
+      out.parsedChars += bounds[j] - bounds[i];
       yield;
       if (!result.ok) {
         const opaque = opaqueBlock(text, bounds[i], bounds[j], result.problem);
-        if (opaque) tops.push(opaque);
+        if (opaque) out.tops.push(opaque);
         break;
       }
       if (j < lastBound && endsOpen(text, result.tops, bounds[j])) {
         j = Math.min(lastBound, i + 2 * (j - i));
         continue;
       }
-      for (const top of result.tops) tops.push(top);
+      out.chunks.push({ from: bounds[i], to: bounds[j], first: out.tops.length, count: result.tops.length });
+      for (const top of result.tops) out.tops.push(top);
       break;
     }
     i = j;
   }
-  return { tops, parsedChars };
+  return out;
 }
 
 /** Sets each block's `safe` flag: whether a later parse may start a chunk at it. */

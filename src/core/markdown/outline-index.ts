@@ -71,7 +71,7 @@ interface State {
   readonly tops: TopBlock[];
   readonly limit: number;
   readonly counts: DefinitionCounts;
-  /** Number of opaque blocks; a document with any is re-indexed on every edit. */
+  /** Number of opaque blocks: an edit whose window reaches one makes a re-index. */
   readonly opaque: number;
   readonly parsedChars: number;
 }
@@ -222,7 +222,7 @@ export class OutlineIndex {
     this.cached = undefined;
     const old = this.state.text;
     const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
-    if (!fits(old, newText, sorted) || (sorted.length === 0 && newText !== old) || this.state.opaque > 0) {
+    if (!fits(old, newText, sorted) || (sorted.length === 0 && newText !== old)) {
       this.reindex(newText);
       return;
     }
@@ -318,7 +318,9 @@ export class OutlineIndex {
       tops[i].start += delta;
       tops[i].end += delta;
     }
-    this.state = { text: next, tops, limit, counts, opaque: 0, parsedChars: 0 };
+    let opaque = this.state.opaque;
+    for (const top of removed) if (top.problem) opaque--;
+    this.state = { text: next, tops, limit, counts, opaque, parsedChars: 0 };
 
     const actual = counts.injection();
     let parsed = span.parsedChars + drain(fixChunks(next, tops, first, span.chunks, injection, actual, limit));
@@ -355,11 +357,21 @@ export class OutlineIndex {
       const [a, b] = windows[w];
       const from = tops[a].safe ? tops[a].start : 0;
       const to = b < tops.length ? tops[b].start : text.length;
-      const result = parsePiece(text, from, to, actual);
-      parsed += to - from;
-      if (!result.ok) continue;
-      markSafe(text, result.tops, limit);
-      spliceInto(tops, a, b - a, result.tops);
+      // The window's text is unchanged, so it ends as before; opaque passages in it stay opaque.
+      const span = drain(parseSpan({
+        text,
+        limit,
+        chunkChars: this.chunkChars,
+        injection: actual,
+        minEnd: to,
+        nextStop: () => to,
+        onFailure: 'split',
+        hardEnd: to,
+      }, from));
+      if (!span) continue;
+      parsed += span.parsedChars;
+      markSafe(text, span.tops, limit);
+      spliceInto(tops, a, b - a, span.tops);
     }
     return parsed;
   }

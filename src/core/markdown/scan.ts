@@ -110,6 +110,16 @@ export function nextChunkStart(text: string, from: number, limit: number, until 
   return text.length;
 }
 
+/** The last chunk start at or before `pos`, after `limit` and at or after `floor`; `floor` when there is none. */
+export function previousChunkStart(text: string, pos: number, limit: number, floor: number): number {
+  let p = lineStart(text, Math.min(pos, text.length));
+  for (;;) {
+    if (p <= floor) return floor;
+    if (p > limit && isChunkStart(text, p)) return p;
+    p = lineStart(text, p - 1);
+  }
+}
+
 /** The start of the line before the line that starts at `pos`. */
 export function previousLineStart(text: string, pos: number): number {
   let i = pos - 1;
