@@ -47,6 +47,5 @@ suite('UI: tagging in the workbench', function () {
     assert.ok(painted, 'the tagged paragraph has the Counting argument background');
     const shot = path.join(wb.runDir, 'tagging.png');
     await page.screenshot({ path: shot });
-    if (process.env.UPDATE_SCREENSHOTS) fs.copyFileSync(shot, path.join(ROOT, 'docs/screenshot-tagging.png'));
   });
 });
