@@ -28,7 +28,8 @@ const LINES = [
   '> quote', '> > deeper', '```', 'code()', '```', '~~~ts', '~~~', '    indented code', '| a | b |', '| - | - |',
   '| 1 | 2 |', '[x]: /u', '[ref]: ../r.md#c "Title"', 'See [ref] and [x][].', 'A note[^1].', '[^1]: The note.',
   '    continued note', '<!-- comment', '-->', '<div>', '</div>', '<script>', '</script>', 'Emoji 😀 here.',
-  '---', 'title: x', '+++', 'Plain words.', '***', '  # spaced heading',
+  '---', 'title: x', '+++', 'Plain words.', '***', '  # spaced heading', '> -', '> 2. two', '-', '<custom-tag>',
+  '\tindented by a tab', '\n    code after a blank\n\n> -\nnot lazy', '\n    code\n\n> 2. two\nthree',
 ];
 
 const document = fc.array(fc.constantFrom(...LINES), { maxLength: 24 }).chain((lines) =>
@@ -80,6 +81,22 @@ suite('markdown: incremental index equals a full parse', () => {
     }), { numRuns: 100 });
   });
 
+  test('random edits around a passage too deeply nested to parse', () => {
+    const deep = '> '.repeat(100) + 'deep';
+    const withDeep = fc.tuple(document, document).map(([a, b]) => `${a}\n\n${deep}\n\n${b}`);
+    fc.assert(fc.property(withDeep, fc.array(edit, { minLength: 1, maxLength: 6 }), (base, edits) => {
+      const index = new OutlineIndex(base, { chunkChars: 0 });
+      let text = base;
+      for (const e of edits) {
+        const start = e.at % (text.length + 1);
+        const end = Math.min(text.length, start + e.remove);
+        text = apply(text, start, end, e.insert);
+        index.update(text, [{ start, end, text: e.insert }]);
+        assert.deepStrictEqual(snapshot(index.outline), snapshot(parseOutline(text)), JSON.stringify(text));
+      }
+    }), { numRuns: Number(process.env.DEEP_RUNS ?? 60) });
+  });
+
   test('edits that do not fit the texts fall back to a full re-index', () => {
     const index = new OutlineIndex('# A\n\ntext\n');
     index.update('# B\n\ntext\n', [{ start: 0, end: 99, text: '' }]);
@@ -128,6 +145,16 @@ suite('markdown: incremental cases that defeat a naive window', () => {
     check('> quote\n\nlazy\n', '> quote\nlazy\n');
     check('Title\n\nnext\n', 'Title\n===\n\nnext\n');
     check('Title\n\n---\n\nnext\n', 'Title\n---\n\nnext\n');
+  });
+
+  test('after indented code micromark parses the next block as interrupting, across blank lines', () => {
+    // `> -` alone is a quote holding an empty list item; after indented code it is a quote whose
+    // paragraph takes the next line lazily.
+    check('    code\n\nx\n\n> -\nb\n', '    code\n\n> -\nb\n');
+    check('    code\n\n> -\nb\n', '    code\n\nx\n\n> -\nb\n');
+    check('    code\n\n\n> 2. x\ny\n', '    code\n\n\n> 2. x\ny\nz\n');
+    const text = 'Intro.\n\n    code\n\n> -\nb\n\n# After\n';
+    assert.deepStrictEqual(snapshot(new OutlineIndex(text, { chunkChars: 0 }).outline), snapshot(parseOutline(text)));
   });
 
   test('table rows and footnote continuations', () => {

@@ -53,13 +53,37 @@ export interface SpanResult {
 /** Length of the first chunk of a span; later ones double up to the plan's chunk length. */
 const FIRST_CHUNK_CHARS = 1024;
 
-/** True when the last block of a chunk that ends at `to` runs on into the blank line before `to`. */
-export function endsOpen(text: string, tops: readonly TopBlock[], to: number): boolean {
-  if (tops.length === 0 || to >= text.length) return false;
+/**
+ * True for an indented code block. After one, micromark may still take the next block, across
+ * blank lines, as interrupting it, so that for instance `> -` after it is no list; whether it does
+ * depends on how the code block began (not after an empty list item), so the block after it must be
+ * parsed in the same parse as the text before it.
+ */
+function isIndentedCode(text: string, top: TopBlock): boolean {
+  if (top.kind !== 'code' || top.problem) return false;
+  let columns = 0;
+  for (let i = lineStart(text, top.start); i < text.length && columns < 4; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) columns++;
+    else if (c === 9) columns += 4 - (columns % 4);
+    else break;
+  }
+  return columns >= 4;
+}
+
+/**
+ * Whether a chunk that ends at `to` can end there: 'closed' when it can; 'block' when its last
+ * block, an open fence or HTML block, runs on (parse again from that block); 'chunk' when it ends
+ * with indented code (parse the chunk again, further).
+ */
+export function openEnd(text: string, tops: readonly TopBlock[], to: number): 'closed' | 'block' | 'chunk' {
+  if (tops.length === 0 || to >= text.length) return 'closed';
   const last = tops[tops.length - 1];
+  if (last.problem) return 'closed';
   // A closed block ends before the line ending of its last line; an open fence or HTML block
   // takes in the blank line (checked against every CommonMark example in the tests).
-  return !last.problem && last.end >= previousLineStart(text, to);
+  if (last.end >= previousLineStart(text, to)) return 'block';
+  return isIndentedCode(text, last) ? 'chunk' : 'closed';
 }
 
 /** Parses a span starting at `from`, a place where a parse of the whole text has a fresh start. */
@@ -89,7 +113,13 @@ export function* parseSpan(plan: SpanPlan, from: number): Generator<void, SpanRe
       got = yield* splitFailed(plan, pos, to);
       parsedChars += got.parsedChars;
     }
-    if (to < text.length && to !== plan.hardEnd && endsOpen(text, got.tops, to)) {
+    const open = to === plan.hardEnd ? 'closed' : openEnd(text, got.tops, to);
+    if (open === 'chunk') {
+      minSize = Math.max(chunkChars, 2 * (to - pos));
+      beyond = to + 1;
+      continue;
+    }
+    if (open === 'block') {
       const restart = lineStart(text, got.tops[got.tops.length - 1].start);
       got.tops.pop();
       // The chunk that parsed the open block now ends where that block starts.
@@ -138,7 +168,7 @@ function* splitFailed(plan: SpanPlan, from: number, to: number): Generator<void,
   for (let deep = findDeepNesting(text, from, to); deep >= 0; ) {
     const start = Math.max(from, previousChunkStart(text, deep, plan.limit, from));
     const end = Math.min(to, nextChunkStart(text, deep + 1, plan.limit, to));
-    if (regions.length > 0 && start <= regions[regions.length - 1][1]) regions[regions.length - 1][1] = end;
+    if (regions.length > 0 && start < regions[regions.length - 1][1]) regions[regions.length - 1][1] = end;
     else regions.push([start, end]);
     deep = end < to ? findDeepNesting(text, end, to) : -1;
   }
@@ -182,7 +212,7 @@ function* splitEverywhere(plan: SpanPlan, from: number, to: number): Generator<v
         if (opaque) out.tops.push(opaque);
         break;
       }
-      if (j < lastBound && endsOpen(text, result.tops, bounds[j])) {
+      if (j < lastBound && openEnd(text, result.tops, bounds[j]) !== 'closed') {
         j = Math.min(lastBound, i + 2 * (j - i));
         continue;
       }
@@ -195,9 +225,13 @@ function* splitEverywhere(plan: SpanPlan, from: number, to: number): Generator<v
   return out;
 }
 
-/** Sets each block's `safe` flag: whether a later parse may start a chunk at it. */
-export function markSafe(text: string, tops: readonly TopBlock[], limit: number): void {
-  for (const top of tops) top.safe = !top.problem && top.start > limit && isChunkStart(text, top.start);
+/** Sets each block's `safe` flag: whether a later parse may start a chunk at it. `previous` comes before tops[0]. */
+export function markSafe(text: string, tops: readonly TopBlock[], limit: number, previous?: TopBlock): void {
+  for (let i = 0; i < tops.length; i++) {
+    const top = tops[i];
+    const before = i > 0 ? tops[i - 1] : previous;
+    top.safe = !top.problem && top.start > limit && isChunkStart(text, top.start) && !(before && isIndentedCode(text, before));
+  }
 }
 
 /** Which labels a set of blocks defines, with how many definitions of each. */
@@ -297,7 +331,7 @@ export function* fixChunks(
     parsedChars += chunk.to - chunk.from;
     yield;
     if (!result.ok) return -1;
-    markSafe(text, result.tops, limit);
+    markSafe(text, result.tops, limit, tops[first - 1]);
     spliceInto(tops, first, chunk.count, result.tops);
   }
   return parsedChars;

@@ -7,7 +7,7 @@
 // a new top-level block with nothing open, so the blocks before and after it do not depend on each
 // other except through definitions. The window's start is a chunk start that the edit leaves
 // standing (checked again in the new text); its end is a chunk start of the old text that is still
-// one in the new text, and the window's last block must not run into it (endsOpen), else the window
+// one in the new text, and the window's last block must not run into it (openEnd), else the window
 // grows. Link and footnote definitions are the one thing that reaches across chunks: each parse is
 // told the labels defined elsewhere, and when the set of labels changes, the blocks that may refer
 // to a changed label are parsed again. Front matter can only be in the first chunk.
@@ -300,7 +300,7 @@ export class OutlineIndex {
     }, from));
     if (!span) return -1;
     const last = span.end >= next.length ? tops.length : stopIndex;
-    markSafe(next, span.tops, limit);
+    markSafe(next, span.tops, limit, tops[first - 1]);
 
     const removed = tops.slice(first, last);
     const candidates = new DefinitionCounts();
@@ -370,7 +370,7 @@ export class OutlineIndex {
       }, from));
       if (!span) continue;
       parsed += span.parsedChars;
-      markSafe(text, span.tops, limit);
+      markSafe(text, span.tops, limit, tops[a - 1]);
       spliceInto(tops, a, b - a, span.tops);
     }
     return parsed;

@@ -6,8 +6,9 @@
 // setext underline, lazy continuation or HTML block of kinds 6 and 7 is open, and a line without
 // indentation can continue no list item, block quote or footnote definition. A list marker could
 // continue the list before it, so such a line never starts a chunk. What can still run across the
-// blank line is a fenced code block or an HTML block of kinds 1 to 5 without its end; the parsers
-// check that on the parsed chunk (`endsOpen`).
+// blank line is a fenced code block or an HTML block of kinds 1 to 5 without its end, and, in
+// micromark, an indented code block, after which the next block is parsed as if it interrupted
+// one; the parsers check that on the parsed chunk (`openEnd`).
 
 const LF = 10;
 const CR = 13;
