@@ -64,7 +64,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Cruxma
       ...registerClaimCommands(services),
       ...registerExportCommands(services),
       ...new Navigation(services).register(),
-      vscode.languages.registerCodeActionsProvider(MARKDOWN, new QuickFixes(services), { providedCodeActionKinds: QuickFixes.kinds }),
+      vscode.languages.registerCodeActionsProvider(MARKDOWN, new QuickFixes(services), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
       vscode.commands.registerCommand('cruxmark.revealAnnotation', (args) => revealCommand(services, args)),
       vscode.commands.registerCommand('cruxmark.editNote', (args) => editNote(services, args)),
       vscode.languages.registerHoverProvider(MARKDOWN, new CruxHoverProvider(services)),

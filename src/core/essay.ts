@@ -128,6 +128,8 @@ export class EssayAnnotations {
     if (edits.length === 0) return false;
     const sorted = [...edits].sort((a, b) => b.start - a.start);
     let changed = false;
+    // Edits move ranges without reordering them, unless one is detached or comes back.
+    let reordered = false;
     for (const item of this.items) {
       const h = this.history.get(item);
       if (h) h.lostAt = mapPoint(h.lostAt, sorted);
@@ -145,16 +147,18 @@ export class EssayAnnotations {
         item.range = undefined;
         item.status = 'detached';
         changed = true;
+        reordered = true;
       } else if (range.start !== item.range.start || range.end !== item.range.end) {
         item.range = range;
         changed = true;
       }
     }
-    if (this.restoreFromHistory()) changed = true;
-    if (changed) {
-      this.sort();
-      this.revision++;
+    if (this.restoreFromHistory()) {
+      changed = true;
+      reordered = true;
     }
+    if (reordered) this.sort();
+    if (changed) this.revision++;
     return changed;
   }
 

@@ -2,6 +2,7 @@
 // overview-ruler marks. Built-in tags take theme colours, so themes can restyle them.
 import * as vscode from 'vscode';
 import type { TagDefinition } from '../core/codebook';
+import { planDecorations } from '../core/decorate';
 import { affectsCruxmark, settings, type Settings } from './config';
 import { toVsRange } from './convert';
 import type { Services } from './services';
@@ -94,28 +95,22 @@ export class Decorations implements vscode.Disposable {
     for (const editor of vscode.window.visibleTextEditors) {
       if (editor.document.languageId !== 'markdown') continue;
       const essay = this.services.store.get(editor.document.uri);
-      const byTag = new Map<string, vscode.DecorationOptions[]>();
-      const byKind = new Map<string, vscode.Range[]>([...this.kindTypes.keys()].map((k) => [k, []]));
-      for (const item of essay?.annotations.list() ?? []) {
-        if (!item.range) continue;
-        const range = toVsRange(editor.document, item.range);
-        // The gutter mark sits on the passage's first line only.
-        byKind.get(`gutter-${item.data.kind}`)?.push(new vscode.Range(range.start, range.start));
-        byKind.get(item.data.kind)?.push(range);
-        const tags = item.data.tags;
-        for (const id of tags) {
-          const tag = this.services.codebook.tag(id);
-          const list = byTag.get(id) ?? [];
+      const plan = planDecorations(essay?.annotations.list() ?? []);
+      const doc = editor.document;
+      for (const [id, type] of this.tagTypes) if (!plan.byTag.has(id)) editor.setDecorations(type, []);
+      for (const [id, marks] of plan.byTag) {
+        const tag = this.services.codebook.tag(id);
+        editor.setDecorations(this.tagType(tag), marks.map((m): vscode.DecorationOptions => (m.chip
           // A passage with several tags gets a chip per tag after it, so each stays visible.
-          list.push(tags.length > 1
-            ? { range, renderOptions: { after: { contentText: '\u25CF', color: color(tag, 'Foreground'), margin: '0 0 0 2px' } } }
-            : { range });
-          byTag.set(id, list);
-        }
+          ? { range: toVsRange(doc, m.range), renderOptions: { after: { contentText: '\u25CF', color: color(tag, 'Foreground'), margin: '0 0 0 2px' } } }
+          : { range: toVsRange(doc, m.range) })));
       }
-      for (const [id, type] of this.tagTypes) if (!byTag.has(id)) editor.setDecorations(type, []);
-      for (const [id, ranges] of byTag) editor.setDecorations(this.tagType(this.services.codebook.tag(id)), ranges);
-      for (const [kind, ranges] of byKind) editor.setDecorations(this.kindTypes.get(kind)!, ranges);
+      for (const [kind, starts] of plan.gutter) {
+        const type = this.kindTypes.get(`gutter-${kind}`);
+        // The gutter mark sits on the passage's first line only.
+        if (type) editor.setDecorations(type, starts.map((s) => { const p = doc.positionAt(s); return new vscode.Range(p, p); }));
+      }
+      for (const [kind, ranges] of plan.byKind) editor.setDecorations(this.kindTypes.get(kind)!, ranges.map((r) => toVsRange(doc, r)));
     }
   }
 

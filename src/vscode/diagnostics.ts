@@ -98,7 +98,6 @@ export class Diagnostics implements vscode.Disposable {
 
 /** Quick fixes for Cruxmark's diagnostics. */
 export class QuickFixes implements vscode.CodeActionProvider {
-  static readonly kinds = [vscode.CodeActionKind.QuickFix];
 
   constructor(private readonly services: Services) {}
 

@@ -1,0 +1,65 @@
+// The extension host's work on one keystroke: follow the text, move every annotation, plan the
+// decorations and turn their offsets into editor positions. No Markdown parse runs here; the
+// outline catches up after typing pauses.
+import { planDecorations } from '../src/core/decorate';
+import { EssayAnnotations } from '../src/core/essay';
+import type { Annotation, Sidecar } from '../src/core/model';
+import { LineIndex, type TextEdit } from '../src/core/text';
+import { applyEdits } from '../src/core/track';
+import { generateEssay, makeAnnotations } from './anchor';
+
+const TAGS = ['counting-argument', 'simplicity-prior', 'reward-as-update-strength'];
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export interface KeystrokeResult {
+  medianMs: number;
+  maxMs: number;
+  keystrokes: number;
+  annotations: number;
+}
+
+/**
+ * Types `keystrokes` characters (and some backspaces) at random places of an essay of `bytes`
+ * characters carrying `count` annotations, and times each keystroke's work.
+ */
+export function benchKeystrokes(bytes: number, count: number, keystrokes = 400, seed = 7): KeystrokeResult {
+  const essay = generateEssay(bytes, seed);
+  const marks = makeAnnotations(essay, count, seed + 1);
+  const stamp = '2026-01-01T00:00:00.000Z';
+  const annotations: Annotation[] = marks.map((m, i) => ({
+    id: `p-${i}`, kind: i % 10 === 0 ? 'claim' : 'passage', tags: i % 7 === 0 ? [TAGS[i % 3], TAGS[(i + 1) % 3]] : [TAGS[i % 3]],
+    ...(i % 10 === 0 ? { title: `Claim ${i}` } : {}), target: m.target, created: stamp, updated: stamp,
+  }));
+  const sidecar: Sidecar = { version: 1, document: 'essay.md', annotations };
+  const state = new EssayAnnotations(essay.text);
+  state.load(sidecar);
+  let text = essay.text;
+  // VS Code keeps its own line index of the document; this stands in for its positionAt.
+  const lines = new LineIndex(text);
+  let rng = seed;
+  const next = (n: number): number => {
+    rng = (Math.imul(rng, 1103515245) + 12345) >>> 0;
+    return (rng >>> 8) % n;
+  };
+  const times: number[] = [];
+  let sink = 0;
+  for (let k = 0; k < keystrokes; k++) {
+    const at = next(text.length - 1);
+    const edit: TextEdit = next(5) === 0 ? { start: at, end: at + 1, text: '' } : { start: at, end: at, text: 'x' };
+    const t0 = performance.now();
+    text = applyEdits(text, [edit]);
+    state.applyEdits(text, [edit]);
+    const plan = planDecorations(state.list());
+    for (const marksOfTag of plan.byTag.values()) {
+      for (const m of marksOfTag) sink += lines.positionAt(m.range.start).line + lines.positionAt(m.range.end).character;
+    }
+    times.push(performance.now() - t0);
+  }
+  if (sink < 0) throw new Error('unreachable');
+  return { medianMs: median(times), maxMs: Math.max(...times), keystrokes, annotations: count };
+}
