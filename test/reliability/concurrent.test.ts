@@ -4,7 +4,7 @@ import { checkoutRace, concurrentRun, n, tally } from './scenarios';
 suite('reliability: writers at the same time', () => {
   test('four processes adding and editing their own annotations in one sidecar lose nothing', async function () {
     this.timeout(120_000);
-    const s = await concurrentRun(4, Number(process.env.EACH ?? 25));
+    const s = await concurrentRun(4, Number(process.env.EACH ?? 40));
     console.log(`      reliability: 4 writers, ${n(s.saves)} saves, ${n(s.merged)} merged with another writer's change, ${n(s.gaveUp)} gave up and were retried, ${n(s.lost)} annotations lost of ${n(s.annotations)}, ${n(s.editsLost)} edits lost`);
     tally({ annotations: s.annotations, lost: s.lost + s.editsLost }, 'reliability');
     assert.deepStrictEqual(s.problems, []);

@@ -9,8 +9,8 @@ import type { Sidecar } from '../../src/core/model';
 import { parseSidecar, stringifySidecar } from '../../src/core/sidecar';
 import { bigSidecar } from '../fixtures/sidecars/build';
 
-/** The compiled writer process. Both test/reliability and test/stress bundles sit one folder below out/test. */
-export const CHILD = path.resolve(__dirname, '..', 'reliability', 'writer-child.js');
+/** The compiled writer process, beside the compiled test (test/reliability and test/stress both build one). */
+export const CHILD = path.resolve(__dirname, 'writer-child.js');
 
 export const SIDECAR = 'essay.md.cruxmark.json';
 
@@ -59,7 +59,7 @@ export class Writer {
   readonly lines: string[] = [];
   stderr = '';
   readonly done: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private ended = false;
+  private ended: string | undefined;
   private waiters: (() => void)[] = [];
 
   /** Writers still running, so that a failed test does not leave them behind. */
@@ -89,7 +89,7 @@ export class Writer {
     Writer.live.add(this);
     this.done = new Promise((resolve) => this.child.on('close', (code, signal) => {
       Writer.live.delete(this);
-      this.ended = true;
+      this.ended = `exit ${code ?? signal}`;
       this.wake();
       resolve({ code, signal });
     }));
@@ -109,7 +109,7 @@ export class Writer {
   async waitFor(line: string, ms: number): Promise<void> {
     const deadline = Date.now() + ms;
     while (!this.lines.includes(line)) {
-      if (this.ended) throw new Error(`writer ended before "${line}": ${this.stderr}`);
+      if (this.ended) throw new Error(`writer ended (${this.ended}) before "${line}": ${this.stderr}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`no "${line}" within ${ms} ms`);
       await new Promise<void>((resolve) => {

@@ -22,9 +22,6 @@ import { passage } from '../fixtures/sidecars/build';
 
 const [mode, file, ...rest] = process.argv.slice(2);
 
-// The parent holds our stdin: when it ends (the parent died or gave up), so do we.
-process.stdin.on('end', () => process.exit(4));
-process.stdin.resume();
 
 function readJson(p: string): Sidecar {
   return JSON.parse(readFileSync(p, 'utf8')) as Sidecar;
@@ -36,6 +33,8 @@ function sleep(ms: number): Promise<void> {
 
 /** Waits for a "go" line on stdin, so that the parent can start processes ahead of time. */
 function go(): Promise<void> {
+  // From now on the parent holds our stdin: when it ends (the parent died or gave up), so do we.
+  process.stdin.on('end', () => process.exit(4));
   process.stdout.write('loaded\n');
   return new Promise((resolve) => {
     let input = '';

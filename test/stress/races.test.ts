@@ -35,7 +35,7 @@ suite('stress: crashes and races', () => {
 
   test('2,000 git-style checkouts racing a writer: nothing the checkouts wrote is lost', async function () {
     this.timeout(1_800_000);
-    const s = await checkoutRace(Number(process.env.CHECKOUTS ?? 2000), 10);
+    const s = await checkoutRace(Number(process.env.CHECKOUTS ?? 2000), 40);
     console.log(`      stress: ${n(s.checkouts)} checkouts during ${n(s.writerSaves)} saves (${n(s.merged)} merged, ${n(s.unreadable)} refused a half-written file), ${n(s.checkoutLost + s.writerLost)} annotations lost of ${n(s.annotations)}`);
     tally({ faults: s.checkouts, annotations: s.annotations, lost: s.checkoutLost + s.writerLost }, 'stress');
     assert.deepStrictEqual(s.problems, []);
