@@ -52,7 +52,7 @@ const builds = [
 
 if (args.has('--tests') || only) {
   if (args.has('--clean')) rmSync(join(root, 'out/test'), { recursive: true, force: true });
-  const suites = ['unit', 'browser', 'reliability', 'stress', 'ui', 'integration'].flatMap((dir) => walk(join(root, 'test', dir), '.ts'));
+  const suites = ['unit', 'browser', 'reliability', 'stress', 'ui', 'integration', 'untrusted'].flatMap((dir) => walk(join(root, 'test', dir), '.ts'));
   const all = [...suites, join(root, 'test/run-electron.ts')];
   const entries = only ? all.filter((e) => e.includes(only)) : all;
   builds.push(esbuild.build({

@@ -123,15 +123,20 @@ export function installVsix(host, runDir, vsix) {
  * Starts code-server in its own process group and resolves once it listens.
  * `stop()` ends the whole group: a bare SIGTERM leaves its file watcher behind.
  */
-export async function startCodeServer(host, runDir, { smokeTestDriver = false, settings = {}, env = {}, port = 0 } = {}) {
+export async function startCodeServer(host, runDir, { smokeTestDriver = false, settings = {}, env = {}, port = 0, untrusted = false } = {}) {
   mkdirSync(join(runDir, 'ud/User'), { recursive: true });
-  writeFileSync(join(runDir, 'ud/User/settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2));
+  // With workspace trust on and no prompt, every folder opens in Restricted Mode.
+  const trust = untrusted
+    ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.untrustedFiles': 'open' }
+    : {};
+  writeFileSync(join(runDir, 'ud/User/settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...trust, ...settings }, null, 2));
   writeFileSync(join(runDir, 'config.yaml'), 'auth: none\n');
   const args = [host.entry,
     '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--config', join(runDir, 'config.yaml'),
     '--user-data-dir', join(runDir, 'ud'), '--extensions-dir', join(runDir, 'ext'),
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check',
     '--disable-getting-started-override', '--ignore-last-opened'];
+  if (!untrusted) args.push('--disable-workspace-trust');
   // Without the smoke-test driver the workbench ignores the test payload and runs nothing.
   if (smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
   const { createWriteStream } = await import('node:fs');

@@ -3,7 +3,7 @@
 // code-server's extension host, with the workbench open in headless Chromium.
 //
 //   node scripts/run-integration.mjs --suite out/test/integration/index.js --workspace test/fixtures/workspace \
-//       [--vsix dist/cruxmark.vsix | --extension <folder>] [--timeout <seconds>]
+//       [--vsix dist/cruxmark.vsix | --extension <folder>] [--timeout <seconds>] [--untrusted]
 //
 // With --vsix the extension is installed from the package, so a file missing from it fails the run;
 // the suite is then loaded from a development folder that holds only the tests.
@@ -15,7 +15,8 @@ import { ensureHost, newRunDir, installVsix, startCodeServer, launchBrowser, wor
 // Offline code-server logs its failures to reach online services, and its connection chatter.
 const NOISE = [/marketplace/i, /github\.com/i, /Failed to fetch/i, /ENOTFOUND/, /ERR_NAME_NOT_RESOLVED/, /getaddrinfo/,
   /\bchat\b/i, /copilot/i, /^Resolv(ing|ed) connection token/, /^Creating a socket/, /reconnection-grace-time/,
-  /Updating additional builtin/, /\[Service Worker\]/, /\[AgentHost/, /\[AccountPolicyGate\]/];
+  /Updating additional builtin/, /\[Service Worker\]/, /\[AgentHost/, /\[AccountPolicyGate\]/,
+  /authentication provider/, /static\/out\/vs\/code\/browser\/workbench/];
 
 function parseArgs(argv) {
   const opts = { timeout: 900 };
@@ -27,6 +28,7 @@ function parseArgs(argv) {
     else if (key === '--vsix') opts.vsix = resolve(value);
     else if (key === '--extension') opts.extension = resolve(value);
     else if (key === '--timeout') opts.timeout = Number(value);
+    else if (key === '--untrusted') { opts.untrusted = true; continue; }
     else throw new Error(`unknown argument ${key}`);
     i++;
   }
@@ -59,6 +61,7 @@ export async function runSuite(opts) {
   const server = await startCodeServer(host, runDir, {
     smokeTestDriver: true,
     env: { CRUXMARK_TEST_RESULTS: resultsFile, CRUXMARK_TEST_FIXTURES: join(ROOT, 'test/fixtures') },
+    untrusted: opts.untrusted === true,
   });
   const browser = await launchBrowser(host, runDir);
   let code;

@@ -86,6 +86,17 @@ async function main() {
   const stats = integration.stats ?? { passes: 0, failures: 0 };
   results.push({ name: 'integration tests (VS Code)', passed: stats.passes, failed: integration.code !== 0 && stats.failures === 0 ? 1 : stats.failures });
 
+  heading('integration tests in an untrusted workspace (Restricted Mode)');
+  const untrusted = await runSuite({
+    suite: join(ROOT, 'out/test/untrusted/index.js'),
+    workspace: join(ROOT, 'test/fixtures/workspace'),
+    vsix: join(ROOT, 'dist/cruxmark.vsix'),
+    timeout: 300,
+    untrusted: true,
+  });
+  const u = untrusted.stats ?? { passes: 0, failures: 0 };
+  results.push({ name: 'untrusted workspace tests (VS Code)', passed: u.passes, failed: untrusted.code !== 0 && u.failures === 0 ? 1 : u.failures });
+
   if (hasTests('ui')) await mochaSuite('UI tests (Playwright in code-server)', 'out/test/ui/**/*.test.js');
   if (!await step('benchmark (tiny run)', process.execPath, ['out/bench/bench.js', '--tiny'])) return;
 }
