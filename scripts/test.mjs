@@ -29,7 +29,7 @@ function heading(text) {
 /** Runs compiled mocha files in Node and records the suite's counts. */
 async function mochaSuite(name, pattern, extra = []) {
   heading(name);
-  const { code, out } = await run(process.execPath, ['node_modules/mocha/bin/mocha.js', '--ui', 'tdd', '--timeout', '120000', '--enable-source-maps', ...extra, pattern]);
+  const { code, out } = await run(process.execPath, ['node_modules/mocha/bin/mocha.js', '--no-config', '--ui', 'tdd', '--timeout', '120000', '--enable-source-maps', ...extra, pattern]);
   const passed = Number(out.match(/(\d+) passing/)?.[1] ?? 0);
   const failed = Number(out.match(/(\d+) failing/)?.[1] ?? 0);
   results.push({ name, passed, failed: code !== 0 && failed === 0 ? 1 : failed });
