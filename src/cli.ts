@@ -202,7 +202,16 @@ async function claims(args: string[], out: Out): Promise<number> {
       }),
     }));
   });
+  // Claim links written in the essays' text, like relations, must name something that exists.
+  const brokenLinks = essays.flatMap((e) => {
+    const lines = new LineIndex(e.text);
+    return e.outline().links.filter((l) => l.fragment && (!l.path || /\.md$/i.test(l.path))).flatMap((l) => {
+      const r = graph.resolve(posix(e.file), l.path ? `${l.path}#${l.fragment}` : l.fragment!);
+      return r.kind === 'missing' ? [`${relativePosix(root, e.file)}:${lines.positionAt(l.start).line + 1}: link to ${l.path}#${l.fragment}: ${r.reason}`] : [];
+    });
+  });
   const problems = [
+    ...brokenLinks,
     ...graph.duplicates().map((refs) => `duplicate claim id "${refs[0].id}" in ${refs.map((r) => relativePosix(root, r.essay)).join(', ')}`),
     ...rows.flatMap((r) => r.links.filter((l) => !l.resolved).map((l) => `${r.document}: ${r.id} ${l.relation} ${l.target}: ${l.problem}`)),
     ...rows.filter((r) => r.status === 'detached').map((r) => `${r.document}: ${r.id} is detached`),
