@@ -23,6 +23,8 @@ export async function activeEssay(services: Services): Promise<{ editor: vscode.
     return undefined;
   }
   const essay = await services.store.forDocument(editor.document);
+  // Commands find the block under the cursor, so a long essay's first index must be done.
+  if (essay) await essay.outlineReady();
   return essay ? { editor, essay } : undefined;
 }
 

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { EssayAnnotations } from '../core/essay';
 import type { Logger } from '../core/log';
-import { OutlineIndex, type Outline } from '../core/markdown';
+import { OutlineCancelledError, OutlineIndex, type Outline } from '../core/markdown';
 import type { Sidecar } from '../core/model';
 import { essayPathOf, sidecarPathOf } from '../core/model';
 import { formatProblem, parseSidecar, mergeSidecars, type SidecarProblem } from '../core/sidecar';
@@ -19,6 +19,13 @@ import { fileAccessFor, readText } from './fileAccess';
 const SIDECAR_WRITE_DEBOUNCE_MS = 250;
 /** Re-parses the outline this long after typing stops: a parse must never run on a keystroke. */
 const OUTLINE_DEBOUNCE_MS = 300;
+/** Essays up to this length are indexed at once (tens of milliseconds); longer ones in slices. */
+const SYNC_INDEX_LIMIT = 64 * 1024;
+
+/** The outline of a long essay whose first index is still being built: no structure yet. */
+function emptyOutline(text: string): Outline {
+  return { text, blocks: [], headings: [], sections: [], links: [], problems: [], blockAt: () => undefined, sectionPath: () => [] };
+}
 
 /** The state of an essay's sidecar file. */
 export interface SidecarState {
@@ -34,6 +41,10 @@ export class Essay {
   base: string | undefined;
   document: vscode.TextDocument | undefined;
   private index: OutlineIndex | undefined;
+  private building: Promise<void> | undefined;
+  private buildSignal = { cancelled: false };
+  /** Called when a long essay's first index is ready. */
+  onIndexed: (() => void) | undefined;
   private lines: LineIndex | undefined;
   private pending: TextEdit[][] = [];
   private pendingFrom = 0;
@@ -70,9 +81,17 @@ export class Essay {
     return this.index !== undefined;
   }
 
-  /** The Markdown outline of the current text, brought up to date first if edits are pending. */
+  /**
+   * The Markdown outline of the current text, brought up to date first if edits are pending.
+   * A long essay is first indexed in slices that yield to the extension host; until that is done
+   * this returns an empty outline, and onDidChangeOutline fires when the real one is ready.
+   */
   outline(): Outline {
     if (!this.index) {
+      if (this.text.length > SYNC_INDEX_LIMIT) {
+        void this.outlineReady();
+        return emptyOutline(this.text);
+      }
       this.index = new OutlineIndex(this.text);
       this.pending = [];
     } else if (this.pending.length > 0) {
@@ -85,6 +104,28 @@ export class Essay {
       this.outlineTimer = undefined;
     }
     return this.index.outline;
+  }
+
+  /** The outline, once the first index of a long essay has been built. */
+  async outlineReady(): Promise<Outline> {
+    if (this.index) return this.outline();
+    if (this.text.length <= SYNC_INDEX_LIMIT) return this.outline();
+    if (!this.building) {
+      // Edits made while the index is built are replayed on it afterwards.
+      this.pending = [];
+      this.pendingFrom = this.text.length;
+      const signal = this.buildSignal;
+      this.building = OutlineIndex.build(this.text, { signal }).then((index) => {
+        this.index = index;
+        this.building = undefined;
+        this.onIndexed?.();
+      }, (e) => {
+        this.building = undefined;
+        if (!(e instanceof OutlineCancelledError)) throw e;
+      });
+    }
+    await this.building;
+    return this.outline();
   }
 
   /** The block around a passage, so that its quote's context stays inside it. */
@@ -100,8 +141,8 @@ export class Essay {
   applyChange(edits: TextEdit[], external: boolean, onOutlineDue: () => void): boolean {
     const before = this.text.length;
     const text = applyEdits(this.text, edits);
-    if (this.index) {
-      if (this.pending.length === 0) this.pendingFrom = before;
+    if (this.index || this.building) {
+      if (this.pending.length === 0 && !this.building) this.pendingFrom = before;
       this.pending.push(edits);
     }
     let changed: boolean;
@@ -128,6 +169,9 @@ export class Essay {
   /** Replaces the text wholesale (an essay read again from disk). */
   replaceText(text: string): void {
     this.index = undefined;
+    this.buildSignal.cancelled = true;
+    this.buildSignal = { cancelled: false };
+    this.building = undefined;
     this.pending = [];
     this.annotations.applyEdits(text, [{ start: 0, end: this.text.length, text }]);
     this.annotations.reanchorAll();
@@ -142,6 +186,7 @@ export class Essay {
   }
 
   dispose(): void {
+    this.buildSignal.cancelled = true;
     if (this.outlineTimer) clearTimeout(this.outlineTimer);
     if (this.saveTimer) clearTimeout(this.saveTimer);
   }
@@ -194,6 +239,12 @@ export class EssayStore implements vscode.Disposable {
     await Promise.all(sidecars.map((u) => this.loadClosed(u)));
   }
 
+  private create(uri: vscode.Uri, text: string): Essay {
+    const essay = new Essay(uri, text);
+    essay.onIndexed = () => this.outlineChanged.fire(essay);
+    return essay;
+  }
+
   get(uri: vscode.Uri): Essay | undefined {
     return this.essays.get(uri.toString());
   }
@@ -235,7 +286,8 @@ export class EssayStore implements vscode.Disposable {
     let essay = this.essays.get(key);
     const text = document.getText();
     if (!essay) {
-      essay = new Essay(document.uri, text);
+      essay = this.create(document.uri, text);
+      void essay.outlineReady();
       essay.document = document;
       this.essays.set(key, essay);
       await this.loadSidecar(essay, false);
@@ -288,6 +340,8 @@ export class EssayStore implements vscode.Disposable {
       this.log.warn(`Not writing ${essay.sidecarUri.fsPath}: it could not be read (${essay.sidecar.problems.map(formatProblem).join('; ')})`);
       return;
     }
+    // Quote context is cut at block boundaries, which needs the outline.
+    await essay.outlineReady();
     if (essay.document?.isDirty) {
       essay.dirtyAnnotations = true;
       return;
@@ -437,7 +491,7 @@ export class EssayStore implements vscode.Disposable {
       return;
     }
     if (this.get(essayUri)) return;
-    const essay = new Essay(essayUri, stripBom(text ?? ''));
+    const essay = this.create(essayUri, stripBom(text ?? ''));
     this.essays.set(essayUri.toString(), essay);
     await this.loadSidecar(essay, false);
     this.changed.fire(essay);
