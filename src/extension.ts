@@ -26,6 +26,8 @@ export interface CruxmarkApi {
   annotations(uri: vscode.Uri): readonly LiveAnnotation[] | undefined;
   /** The Claims view's tree as plain data. */
   claimsTree(): TreeSnapshot[];
+  /** The Tags view's items as their labels: each tag with its passages. */
+  tagsTree(): { label: string; children: string[] }[];
 }
 
 /** A node of the Claims tree, without its parent link. */
@@ -52,13 +54,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Cruxma
     const graph = new GraphService({ store });
     const services: Services = { log, store, codebook, graph };
     const claims = new ClaimsView(services);
+    const tags = new TagsView(services);
     context.subscriptions.push(
       claims,
+      tags,
       store,
       codebook,
       graph,
       new Decorations(services, vscode.Uri.joinPath(context.extensionUri, 'media')),
-      new TagsView(services),
       new Diagnostics(services),
       ...registerTagCommands(services),
       ...registerClaimCommands(services),
@@ -76,6 +79,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Cruxma
       settled: () => store.settled(),
       annotations: (uri) => store.get(uri)?.annotations.list(),
       claimsTree: () => claims.nodes().map(snapshot),
+      tagsTree: () => tags.getChildren().map((t) => ({
+        label: String(tags.getTreeItem(t).label),
+        children: tags.getChildren(t).map((c) => String(tags.getTreeItem(c).label)),
+      })),
     };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);

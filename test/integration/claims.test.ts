@@ -154,3 +154,32 @@ suite('claims: marking, linking and navigating', () => {
     assert.match(crux, /"label":"opposes Parallel depth bias"/);
   });
 });
+
+suite('views: filter, counts', () => {
+  teardown(closeAll);
+
+  test('the Claims view filters by tag, and the Tags view counts passages across essays', async () => {
+    const ws = freshCopy('argument.md', 'reply.md');
+    await openEssay(ws.uri('reply.md'));
+    await openEssay(ws.uri('argument.md'));
+    const cruxmark = await api();
+    const dir = ws.dir.split('/').pop()!;
+    const mine = (t: ReturnType<typeof cruxmark.claimsTree>) => t.filter((e) => e.label.startsWith(`${dir}/`));
+    await waitFor('both essays in the tree', () => mine(cruxmark.claimsTree()).length === 2);
+    await vscode.commands.executeCommand('cruxmark.filterClaimsByTag', { tags: ['simplicity-prior'] });
+    const filtered = JSON.stringify(mine(cruxmark.claimsTree()));
+    assert.ok(filtered.includes('Parallel depth bias'), filtered);
+    assert.ok(!filtered.includes('Deceptive models outnumber'), 'a claim without the tag is hidden');
+    assert.ok(!filtered.includes('reply.md'), 'an essay without the tag is hidden');
+    await vscode.commands.executeCommand('cruxmark.clearClaimsFilter');
+    assert.ok(JSON.stringify(mine(cruxmark.claimsTree())).includes('Deceptive models outnumber'));
+    const tags = await waitFor('the Tags view', () => {
+      const t = cruxmark.tagsTree();
+      const counting = t.find((x) => x.label.startsWith('Counting argument'));
+      return counting && counting.children.filter((c) => c.includes('Counting goals') || c.includes('Deceptive models')).length >= 2 ? t : undefined;
+    });
+    const counting = tags.find((x) => x.label.startsWith('Counting argument'))!;
+    assert.match(counting.label, /^Counting argument \(\d+\)$/);
+    assert.strictEqual(Number(/\((\d+)\)/.exec(counting.label)![1]), counting.children.length);
+  });
+});
