@@ -83,15 +83,15 @@ function pick<T>(rng: () => number, items: readonly T[]): T {
   return items[Math.floor(rng() * items.length)];
 }
 
-function sentence(rng: () => number): string {
+function sentence(rng: () => number, phrases = true): string {
   const parts: string[] = [];
   const length = 6 + Math.floor(rng() * 18);
   while (parts.length < length) {
     const r = rng();
-    if (r < 0.12) parts.push(pick(rng, PHRASES));
-    else if (r < 0.14) parts.push(`“${pick(rng, PHRASES)}”`);
+    if (r < 0.12) parts.push(phrases ? pick(rng, PHRASES) : pick(rng, WORDS));
+    else if (r < 0.14) parts.push(`“${phrases ? pick(rng, PHRASES) : pick(rng, WORDS)}”`);
     else if (r < 0.145) parts.push(pick(rng, EMOJI));
-    else if (r < 0.15) parts.push(`[${pick(rng, PHRASES)}](#${pick(rng, WORDS)}-${pick(rng, WORDS)})`);
+    else if (r < 0.15) parts.push(`[${phrases ? pick(rng, PHRASES) : pick(rng, WORDS)}](#${pick(rng, WORDS)}-${pick(rng, WORDS)})`);
     else if (r < 0.155) parts.push(`\`${pick(rng, WORDS)}_${pick(rng, WORDS)}\``);
     else parts.push(pick(rng, WORDS));
   }
@@ -116,9 +116,9 @@ function wrap(text: string, lead = ''): string {
   return lines.join('\n');
 }
 
-function paragraph(rng: () => number): string {
+function paragraph(rng: () => number, phrases: boolean): string {
   const n = 2 + Math.floor(rng() * 5);
-  return wrap(Array.from({ length: n }, () => sentence(rng)).join(' '));
+  return wrap(Array.from({ length: n }, () => sentence(rng, phrases)).join(' '));
 }
 
 /** A generated essay and the ranges of its blocks (found by a blank-line split). */
@@ -130,7 +130,7 @@ export interface Essay {
 /** Blocks of a Markdown text, found by a blank-line split. */
 export function splitBlocks(text: string): Range[] {
   const blocks: Range[] = [];
-  const re = /\n[ \t]*\n\s*/g;
+  const re = /\r?\n[ \t\r]*\n\s*/g;
   let start = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     if (m.index > start) blocks.push({ start, end: m.index });
@@ -144,9 +144,10 @@ export function splitBlocks(text: string): Range[] {
 /**
  * A deterministic Markdown essay about alignment of about `bytes` characters: headings,
  * hard-wrapped paragraphs, lists, blockquotes, and a share `repeats` of paragraphs repeated
- * verbatim (an author quoting a passage twice).
+ * verbatim (an author quoting a passage twice). Stock `phrases` recur across the text, as in
+ * real prose; without them, passages of a few dozen characters are all but unique.
  */
-export function generateEssay(bytes: number, seed: number, repeats = 0.02): Essay {
+export function generateEssay(bytes: number, seed: number, repeats = 0.02, phrases = true): Essay {
   const rng = random(seed);
   const blocks: string[] = ['# On counting arguments and the simplicity prior'];
   const paragraphs: string[] = [];
@@ -157,16 +158,16 @@ export function generateEssay(bytes: number, seed: number, repeats = 0.02): Essa
     let block: string;
     if (r < 0.06) {
       section++;
-      block = `## ${section}. ${sentence(rng).replace(/[.?!]$/, '')}`;
+      block = `## ${section}. ${sentence(rng, phrases).replace(/[.?!]$/, '')}`;
     } else if (r < 0.16) {
       const n = 2 + Math.floor(rng() * 4);
-      block = Array.from({ length: n }, () => wrap(sentence(rng), '  ').replace(/^ {2}/, '- ')).join('\n');
+      block = Array.from({ length: n }, () => wrap(sentence(rng, phrases), '  ').replace(/^ {2}/, '- ')).join('\n');
     } else if (r < 0.22) {
-      block = wrap(sentence(rng) + ' ' + sentence(rng), '> ');
+      block = wrap(sentence(rng, phrases) + ' ' + sentence(rng, phrases), '> ');
     } else if (r < 0.22 + repeats && paragraphs.length > 10) {
       block = pick(rng, paragraphs);
     } else {
-      block = paragraph(rng);
+      block = paragraph(rng, phrases);
       paragraphs.push(block);
     }
     blocks.push(block);

@@ -96,26 +96,42 @@ const SEED_BUCKET = 8;
 const SEED_VOTES = 2;
 /** Context errors that widening a candidate over an insertion inside the passage must save. */
 const REPAIR = 3;
+const BLANK_LINE = /\n[ \t\r>]*\n/;
 /** Context shorter than this cannot show a few errors' difference. */
 const SHORT_CONTEXT = 8;
+/** Normalised regions kept, and how much wider than asked they are made. */
+const REGIONS = 4;
+const REGION_MARGIN = 512;
 /** Far approximate matches awaiting confirmation by a later annotation. */
 const MAX_PENDING = 4;
 /** A window is searched only if it holds one of the quote's pieces this long, verbatim. */
 const PROBE_PIECE = 8;
 /** Pieces of the quote looked up verbatim up to MEDIUM_RADIUS away, and the most hits one may have. */
-const MAX_PIECES = 12;
-const SEED_HITS = 16;
+const MAX_PIECES = 6;
+const SEED_HITS = 8;
 /** How far paragraphs moved or deleted between two annotations may have shifted the second. */
 const MEDIUM_RADIUS = 2048;
 
-/** Radius of the first, close look around the most likely position; any real drift between neighbours fits. */
+/** Radius of the first, close look around the most likely position, before allowing for drift. */
 const NEAR_RADIUS = 48;
+/** Most allowance for drift; beyond it the medium search takes over. */
+const MAX_SLACK = 512;
+
+/**
+ * How far an expected position may have drifted over `span` characters: edits that add or remove
+ * a little everywhere (CRLF adds one per line) shift positions in proportion to the distance.
+ */
+function drift(span: number): number {
+  return Math.min(MAX_SLACK, Math.abs(span) >> 6);
+}
 // A few letters with their context shifted by a few characters still match most of it: short
 // quotes need their context nearly intact.
 const MIN_FUZZY = 8;
 const LOCAL: Rules = { radius: 128, quoteRate: 0.3, totalRate: 0.3, contextRate: 1 / 4, shortContextRate: 1 / 8, minFuzzyQuote: MIN_FUZZY, minEvidence: 12 };
 // Far from any expected position look-alikes abound: stricter floors.
 const WIDE: Rules = { radius: 0, quoteRate: 0.25, totalRate: 0.25, contextRate: 1 / 4, shortContextRate: 1 / 8, minFuzzyQuote: 16, minEvidence: 24 };
+// Whether a passage is still near, too changed to place: most of a quote long enough to tell.
+const EVIDENCE: Rules = { radius: 0, quoteRate: 0.25, totalRate: 1, contextRate: 1, shortContextRate: 1, minFuzzyQuote: 48, minEvidence: 48 };
 // For a suggestion shown to the user, not an automatic placement.
 const LOOSE: Rules = { radius: 4096, quoteRate: 0.5, totalRate: 0.5, contextRate: 1, shortContextRate: 1, minFuzzyQuote: 4, minEvidence: 4 };
 
@@ -142,7 +158,7 @@ interface Pending {
  */
 function agree(a: Pending, b: Pending): boolean {
   const apart = b.result.start >= a.result.end + 2 * WORD || b.result.end <= a.result.start - 2 * WORD;
-  return apart && Math.abs(a.shift - b.shift) <= 32 + Math.abs(a.base - b.base) / 32;
+  return apart && Math.abs(a.shift - b.shift) <= 32 + Math.abs(a.base - b.base) / 64;
 }
 
 /** Two candidates are one place when they overlap by at least half of the longer one. */
@@ -167,8 +183,12 @@ class Query {
   private readonly joint: NormalizedText;
   private readonly span: [number, number];
   private probeCache?: Probe;
-  /** Whether the quote, or most of its pieces, was seen verbatim close to an expected position, plausible or not. */
-  seenNear = false;
+  /** The expected positions that come from the stored position and passages placed nearby, not from guesses. */
+  sure: number[] = [];
+  /** Extra reach of the close searches: how far the expected position may have drifted. */
+  slack = 0;
+  /** Where the quote was seen verbatim close to an expected position, plausible or not. */
+  readonly seenNear: number[] = [];
   private probeSlices?: string[];
   private pieceCache?: Array<{ text: string; offset: number }>;
   /** The quote cut into pieces of at most one machine word, and their offsets. */
@@ -177,6 +197,7 @@ class Query {
   private forward?: Pattern[];
   private backward?: Pattern[];
   private contextPatterns?: [Pattern, Pattern];
+  private framePatterns?: [Pattern, Pattern];
 
   constructor(target: Target) {
     const { exact, prefix, suffix } = target.quote;
@@ -237,7 +258,8 @@ class Query {
     if (!this.probeSlices) {
       this.probeSlices = [];
       const n = this.exact.length;
-      if (n >= 2 * PROBE_PIECE) for (let i = 0; i + PROBE_PIECE <= n; i += PROBE_PIECE) this.probeSlices.push(this.exact.slice(i, i + PROBE_PIECE));
+      // A short quote has too few pieces for one to survive its edits reliably; its windows are small anyway.
+      if (n >= 6 * PROBE_PIECE) for (let i = 0; i + PROBE_PIECE <= n; i += PROBE_PIECE) this.probeSlices.push(this.exact.slice(i, i + PROBE_PIECE));
     }
     return this.probeSlices;
   }
@@ -265,6 +287,15 @@ class Query {
     return (this.backward ??= patterns(this.chunks, true));
   }
 
+  /** The prefix and the suffix, both forwards, to look for them on their own. */
+  frame(): [Pattern, Pattern] {
+    if (!this.framePatterns) {
+      const table = new Int32Array(256);
+      this.framePatterns = [new Pattern(this.prefix, false, table, 0), new Pattern(this.suffix, false, table, 128)];
+    }
+    return this.framePatterns;
+  }
+
   /** The prefix (reversed) and the suffix. */
   contextual(): [Pattern, Pattern] {
     if (!this.contextPatterns) {
@@ -277,9 +308,14 @@ class Query {
 
 function plausible(c: Candidate, q: Query, rules: Rules): boolean {
   const m = q.quote.length;
-  const quoteBudget = m < rules.minFuzzyQuote ? 0 : Math.floor(rules.quoteRate * m);
+  // Below half of LONG_QUOTE, a few errors already turn one short phrase into another.
+  const quoteBudget = m < rules.minFuzzyQuote ? 0 : m < LONG_QUOTE >> 1 ? Math.min(Math.floor(rules.quoteRate * m), m >> 3) : Math.floor(rules.quoteRate * m);
   if (c.quoteErrors > quoteBudget) return false;
-  const contextRate = m < LONG_QUOTE >> 1 ? rules.shortContextRate : m < LONG_QUOTE ? rules.contextRate : 1;
+  // The context of a quote of a few letters is all the evidence: a passage deleted with its
+  // context closing up leaves the same letters a character or two off, with most of the context.
+  const contextRate = m < rules.minFuzzyQuote ? rules.shortContextRate / 2 : m < LONG_QUOTE >> 1 ? rules.shortContextRate : m < LONG_QUOTE ? rules.contextRate : 1;
+  // Rules that do not weigh context (the loosest ones) ignore it altogether.
+  if (rules.totalRate >= 1) return c.quoteErrors <= quoteBudget;
   if (c.contextErrors > Math.floor(contextRate * q.context)) return false;
   if (c.quoteErrors + c.contextErrors > Math.floor(rules.totalRate * (m + q.context))) return false;
   const evidence = m + q.context - c.quoteErrors - c.contextErrors;
@@ -301,6 +337,35 @@ function choose(candidates: readonly Candidate[]): Outcome {
   const rival = (c: Candidate): boolean => c.cost < winner.cost + MARGIN || penalty(c.distance) + 1 <= penalty(winner.distance);
   if (candidates.some((c) => !samePlace(c, winner) && rival(c))) return AMBIGUOUS;
   return { kind: 'found', best: winner };
+}
+
+/**
+ * How much of the start of `run` holds `part` as a subsequence (the characters in order, others
+ * between); 0 if it does not.
+ */
+function keptFromStart(run: string, part: string): number {
+  let j = 0;
+  for (let i = 0; i < run.length && j < part.length; i++) if (run[i] === part[j]) if (++j === part.length) return i + 1;
+  return 0;
+}
+
+/** The same from the end of `run`. */
+function keptFromEnd(run: string, part: string): number {
+  let j = part.length - 1;
+  for (let i = run.length - 1; i >= 0 && j >= 0; i--) if (run[i] === part[j]) if (--j < 0) return run.length - i;
+  return 0;
+}
+
+/** How many of the ascending offsets lie before `offset`. */
+function countBefore(sorted: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Ranges of start offsets around the expected positions, merged where they overlap. */
@@ -339,6 +404,8 @@ interface Window {
  */
 export class Anchorer {
   private codePointCache?: CodePointOffsets;
+  private readonly breakCache: { crlf?: number[]; lf?: number[] } = {};
+  private regions: NormalizedText[] = [];
   private kgramCache?: KGramIndex;
 
   constructor(readonly text: string) {}
@@ -346,7 +413,9 @@ export class Anchorer {
   /** Places one target; `hint` (a UTF-16 offset) replaces the stored position as the expected place. */
   anchor(target: Target, hint?: number): AnchorResult {
     const q = new Query(target);
-    const found = this.place(q, [hint ?? this.positionOf(target)], 1);
+    const expected = hint ?? this.positionOf(target);
+    q.slack = drift(expected);
+    const found = this.place(q, [expected], 1);
     // Alone, a far approximate match has no neighbour to confirm it.
     return (found.kind === 'found' && found.via !== 'tentative' && this.result(q, found.best)) || DETACHED;
   }
@@ -359,12 +428,17 @@ export class Anchorer {
     const results: AnchorResult[] = targets.map(() => DETACHED);
     const order = targets.map((_, i) => i).sort((a, b) => targets[a].position.start - targets[b].position.start || a - b);
     let shifts: number[] = [];
+    // The shift of a passage just found moved far away: the next ones may have moved with it.
+    let jump: number | undefined;
     let pending: Pending[] = [];
+    let lastBase = 0;
     for (const i of order) {
       const q = new Query(targets[i]);
       const base = this.positionOf(targets[i]);
       const trusted = [...shifts.map((s) => base + s), base];
-      const found = this.place(q, [...trusted, ...pending.slice(-1).map((p) => base + p.shift)], trusted.length);
+      const guesses = [...(jump === undefined ? [] : [base + jump]), ...pending.slice(-1).map((p) => base + p.shift)];
+      q.slack = drift(base - lastBase);
+      const found = this.place(q, [...trusted, ...guesses], trusted.length);
       const result = found.kind === 'found' ? this.result(q, found.best) : undefined;
       if (found.kind !== 'found' || !result) continue;
       const current: Pending = { index: i, base, shift: result.start - base, result };
@@ -383,7 +457,13 @@ export class Anchorer {
         for (const p of pending) if (agree(p, current)) results[p.index] = p.result;
         pending = [];
       }
-      shifts = [current.shift, ...shifts.filter((s) => s !== current.shift)].slice(0, 2);
+      if (found.via === 'far') {
+        jump = current.shift;
+      } else {
+        shifts = [current.shift, ...shifts.filter((s) => s !== current.shift)].slice(0, 2);
+        jump = undefined;
+      }
+      lastBase = base;
     }
     return results;
   }
@@ -414,7 +494,36 @@ export class Anchorer {
   /** The stored position as a UTF-16 offset of this text (exact while the text before it is unchanged; may lie past its end). */
   private positionOf(target: Target): number {
     const start = target.position?.start;
-    return Number.isFinite(start) ? this.codePoints().toUtf16(start) : 0;
+    if (!Number.isFinite(start)) return 0;
+    const old = this.codePoints().toUtf16(start);
+    // A whole file converted between LF and CRLF shifts every position by a line's break per
+    // line above it: the target's own text tells which way the file went.
+    const raw = target.quote.prefix + target.quote.exact + target.quote.suffix;
+    if (/(^|[^\r])\n/.test(raw) && !raw.includes('\r\n')) {
+      const crlf = this.breaks('crlf');
+      let u = old;
+      for (let k = 0; k < 3; k++) u = old + countBefore(crlf, u);
+      return u;
+    }
+    if (raw.includes('\r\n') && !this.text.includes('\r')) {
+      const lf = this.breaks('lf');
+      let u = old;
+      for (let k = 0; k < 3; k++) u = old - countBefore(lf, u);
+      return Math.max(0, u);
+    }
+    return old;
+  }
+
+  /** Offsets of the text's CRLF (or LF) line breaks, ascending. */
+  private breaks(kind: 'crlf' | 'lf'): number[] {
+    const cached = this.breakCache[kind];
+    if (cached) return cached;
+    const out: number[] = [];
+    if (kind === 'lf' || this.text.includes('\r')) {
+      const re = kind === 'crlf' ? /\r\n/g : /\n/g;
+      for (let m = re.exec(this.text); m; m = re.exec(this.text)) out.push(m.index);
+    }
+    return (this.breakCache[kind] = out);
   }
 
   /**
@@ -425,12 +534,13 @@ export class Anchorer {
   private place(q: Query, raw: readonly number[], trusted: number): Located {
     const clamp = (p: number): number => Math.max(0, Math.min(this.text.length, Math.round(p)));
     const sure = raw.slice(0, trusted).map(clamp);
+    q.sure = sure;
     const found = this.locate(q, [...new Set(raw.map(clamp))]);
     if (found.kind !== 'found') return found;
     const best = found.best;
     let distance = Infinity;
     for (const p of sure) distance = Math.min(distance, Math.abs(best.start - p));
-    const via: Via = distance <= LOCAL.radius + ((best.end - best.start) >> 3) ? 'near' : isExact(best) ? 'far' : 'tentative';
+    const via: Via = distance <= LOCAL.radius + q.slack + ((best.end - best.start) >> 3) ? 'near' : isExact(best) ? 'far' : 'tentative';
     return { ...found, via };
   }
 
@@ -439,43 +549,77 @@ export class Anchorer {
     if (quick) return { kind: 'found', best: quick };
     if (q.quote.length === 0) return this.locatePoint(q, predictions);
     // Nearly always the first expected position is right: look closely around it alone first.
-    const near = choose(this.collect(q, predictions, LOCAL, false, predictions.slice(0, 1), NEAR_RADIUS));
+    const near = choose(this.collect(q, predictions, LOCAL, false, predictions.slice(0, 1), NEAR_RADIUS + q.slack));
     if (near.kind !== 'none') return near;
-    const medium = choose(this.medium(q, predictions));
-    if (medium.kind === 'found') {
+    const found = this.medium(q, predictions);
+    let medium = choose(found);
+    if (medium.kind === 'found' && medium.best.distance > LOCAL.radius + q.slack + (q.quote.length >> 3)) {
       const best = medium.best;
+      const far = this.far(q, predictions).filter((f) => !samePlace(f, best));
       // A look-alike some way off and a verbatim copy further still: no way to tell which is ours.
-      if (!isExact(best) && best.distance > LOCAL.radius && this.far(q, predictions).some((f) => !samePlace(f, best))) return AMBIGUOUS;
+      if (!isExact(best) && far.length > 0) return AMBIGUOUS;
+      // A verbatim copy further off weighs against a verbatim one some way off, by distance.
+      medium = choose([...found, ...far]);
+      if (medium.kind === 'found' && this.nearEvidence(q, predictions, medium.best)) return AMBIGUOUS;
     }
     if (medium.kind !== 'none') return medium;
-    const local = choose(this.collect(q, predictions, LOCAL, false));
+    const local = choose(this.collect(q, predictions, LOCAL, false, predictions, LOCAL.radius + q.slack));
     if (local.kind !== 'none') return local;
     const far = this.far(q, predictions);
     // The quote, or the context around it, is still about where it was expected, only changed too
     // much to vouch for it: a copy elsewhere with its old context may be the same passage moved,
     // or another.
-    if (far.length > 0) return (q.seenNear && q.quote.length >= MIN_FUZZY) || this.frameNear(q, predictions) ? AMBIGUOUS : choose(far);
+    if (far.length > 0) {
+      const outcome = choose(far);
+      return outcome.kind === 'found' && this.nearEvidence(q, predictions, outcome.best) ? AMBIGUOUS : outcome;
+    }
     // Perhaps every sampled piece of the quote was too damaged to seed the searches so far.
-    const fallback = choose(this.collect(q, predictions, LOCAL, true));
+    const fallback = choose(this.collect(q, predictions, LOCAL, true, predictions, LOCAL.radius + q.slack));
     if (fallback.kind !== 'none') return fallback;
     return choose(this.wide(q, predictions));
   }
 
   /**
-   * Whether the prefix and then the suffix are found verbatim close to an expected position, a
-   * passage's length apart: its frame is still there, whatever became of the passage.
+   * Whether the passage seems to be still close to where it was expected, though too changed to
+   * place: then a match further off may be another copy rather than the passage moved.
    */
-  private frameNear(q: Query, predictions: readonly number[]): boolean {
-    if (q.prefix.length + q.suffix.length < 2 * SHORT_CONTEXT) return false;
+  private nearEvidence(q: Query, predictions: readonly number[], except?: Candidate): boolean {
+    const elsewhere = (at: number): boolean => !except || Math.abs(at - except.start) > (q.quote.length >> 1) + 2;
+    const sure = q.sure.length > 0 ? q.sure : predictions;
+    if ((q.quote.length >= MIN_FUZZY && q.seenNear.some(elsewhere)) || this.frameNear(q, sure, elsewhere)) return true;
+    // Or most of a quote long enough not to be matched by chance, however its context fared.
+    if (q.quote.length < EVIDENCE.minFuzzyQuote) return false;
+    const rough = this.collect(q, sure, EVIDENCE, false, sure, LOCAL.radius + q.slack);
+    return rough.some((c) => elsewhere(c.start));
+  }
+
+  /**
+   * Whether the prefix and then the suffix are found close to an expected position, a passage's
+   * length apart (its frame is still there, whatever became of the passage), or the quote with
+   * one side of its context.
+   */
+  private frameNear(q: Query, predictions: readonly number[], elsewhere: (at: number) => boolean): boolean {
     const m = q.quote.length;
-    for (const w of this.windows(predictions, LOCAL.radius, m)) {
+    // The quote with one side of its context, and where the quote starts in it.
+    const halves = [{ text: q.prefix + q.quote, offset: q.prefix.length }, { text: q.quote + q.suffix, offset: 0 }]
+      .filter((h) => h.text.length >= 2 * SHORT_CONTEXT);
+    const both = q.prefix.length >= SHORT_CONTEXT && q.suffix.length >= SHORT_CONTEXT;
+    if (!both && halves.length === 0) return false;
+    const [prefix, suffix] = q.frame();
+    for (const w of this.windows(predictions, LOCAL.radius + q.slack, m)) {
       const text = w.norm.text;
-      for (let i = q.prefix.length > 0 ? text.indexOf(q.prefix) : w.from; i >= 0 && i <= w.to; i = q.prefix.length > 0 ? text.indexOf(q.prefix, i + 1) : -1) {
-        const after = i + q.prefix.length;
-        if (q.suffix.length === 0) return true;
-        const at = text.indexOf(q.suffix, after);
-        if (at >= 0 && at <= after + m + (m >> 1) + WORD) return true;
+      // The quote with one side of its context, verbatim, is the passage still there.
+      for (const h of halves) {
+        const from = Math.max(0, w.from - h.offset - WORD);
+        for (let i = text.indexOf(h.text, from); i >= 0 && i <= w.to + WORD; i = text.indexOf(h.text, i + 1)) if (elsewhere(w.norm.map[i + h.offset])) return true;
       }
+      if (!both) continue;
+      // Each side may have taken an edit or two of its own.
+      const span = 2 * m + WORD;
+      const ends = searchEnds(prefix, text, Math.max(0, w.from - span - prefix.length), w.to + 1, prefix.length >> 3);
+      const starts = searchEnds(suffix, text, w.from, Math.min(text.length, w.to + span + suffix.length + 4), suffix.length >> 3).map((e) => e.end - suffix.length);
+      // The passage between may have grown by an inserted sentence.
+      if (ends.some((e) => elsewhere(w.norm.map[e.end]) && starts.some((s) => s >= e.end - 2 && s <= e.end + 2 * m + WORD))) return true;
     }
     return false;
   }
@@ -507,7 +651,8 @@ export class Anchorer {
     const n = q.exact.length;
     const m = q.quote.length;
     const hits: Array<{ start: number; piece: number }> = [];
-    for (const [from, to] of windows(predictions, MEDIUM_RADIUS, this.text.length)) {
+    // Around the positions that come from placed passages only: a guessed jump is checked closely.
+    for (const [from, to] of windows(q.sure.length > 0 ? q.sure : predictions, MEDIUM_RADIUS, this.text.length)) {
       const slice = this.text.slice(from, to + n);
       pieces.forEach((piece, k) => {
         const found: number[] = [];
@@ -525,8 +670,6 @@ export class Anchorer {
       while (j < hits.length && hits[j].start - hits[j - 1].start <= tolerance) j++;
       const agreeing = new Set(hits.slice(i, j).map((h) => h.piece)).size;
       if (agreeing >= needed) clusters.push({ centre: hits[(i + j) >> 1].start, agreeing });
-      const centre = hits[(i + j) >> 1].start;
-      if (agreeing >= needed && predictions.some((p) => Math.abs(p - centre) <= LOCAL.radius + (m >> 3))) q.seenNear = true;
       i = j;
     }
     if (clusters.length === 0) return [];
@@ -539,19 +682,25 @@ export class Anchorer {
   private verbatim(q: Query, predictions: readonly number[]): Candidate | undefined {
     const { text } = this;
     const n = q.exact.length;
+    if (n === 0 && q.rawPrefix.length + q.rawSuffix.length === 0) return undefined;
+    let hit: number | undefined;
     for (const p of predictions) {
       if (!text.startsWith(q.exact, p) || !text.startsWith(q.rawSuffix, p + n) || !text.endsWith(q.rawPrefix, p)) continue;
-      if (n === 0 && q.rawPrefix.length + q.rawSuffix.length === 0) continue;
-      // Another copy within reach of the margin would be a rival: leave it to the full search.
-      const reach = DISTANCE_UNIT * (2 ** MARGIN);
+      // Verbatim at two expected positions: only the full search can weigh them.
+      if (hit !== undefined && hit !== p) return undefined;
+      hit = p;
+    }
+    if (hit === undefined) return undefined;
+    // Another copy of the quote near any expected position could be a rival: leave it to the full search.
+    const reach = Math.max(DISTANCE_UNIT * (2 ** MARGIN), NEAR_RADIUS + q.slack);
+    const needle = n > 0 ? q.exact : q.rawPrefix + q.rawSuffix;
+    const at = n > 0 ? hit : hit - q.rawPrefix.length;
+    for (const p of predictions) {
       const from = Math.max(0, p - reach);
       const around = text.slice(from, p + n + reach);
-      const needle = n > 0 ? q.exact : q.rawPrefix + q.rawSuffix;
-      const first = around.indexOf(needle);
-      if (first >= 0 && (first !== around.lastIndexOf(needle))) continue;
-      return { start: p, end: p + n, quoteErrors: 0, contextErrors: 0, distance: 0, cost: 0 };
+      for (let i = around.indexOf(needle); i >= 0; i = around.indexOf(needle, i + 1)) if (from + i !== at) return undefined;
     }
-    return undefined;
+    return { start: hit, end: hit + n, quoteErrors: 0, contextErrors: 0, distance: 0, cost: 0 };
   }
 
   /** An empty quote marks a point: between its prefix and its suffix, which must be found exactly. */
@@ -589,10 +738,26 @@ export class Anchorer {
         const slice = this.text.slice(from, to + length);
         if (!q.probes.some((piece) => slice.includes(piece))) continue;
       }
-      const norm = normalize(this.text, from - before, to + after);
+      const norm = this.region(from - before, to + after);
       out.push({ norm, from: toNormalized(norm, from), to: toNormalized(norm, to) });
     }
     return out;
+  }
+
+  /**
+   * The text normalised over at least `[from, to)`. The searches for one target look at
+   * overlapping windows again and again; a few normalised regions, a little wider than asked
+   * for, serve them all.
+   */
+  private region(from: number, to: number): NormalizedText {
+    const lo = Math.max(0, from);
+    const hi = Math.min(this.text.length, to);
+    for (const r of this.regions) {
+      if (r.map[0] <= lo && r.map[r.map.length - 1] >= hi) return r;
+    }
+    const r = normalize(this.text, lo - REGION_MARGIN, hi + REGION_MARGIN);
+    this.regions = [r, ...this.regions.slice(0, REGIONS - 1)];
+    return r;
   }
 
   /**
@@ -611,7 +776,7 @@ export class Anchorer {
       let count = 0;
       for (let i = slice.indexOf(q.quote); i >= 0 && count < MAX_EXACT; i = slice.indexOf(q.quote, i + 1), count++) {
         const c = this.evaluate(q, w, w.from + i, w.from + i + m, 0, predictions);
-        if (c.distance <= LOCAL.radius + (m >> 3)) q.seenNear = true;
+        if (q.sure.some((p) => Math.abs(p - c.start) <= LOCAL.radius + q.slack + (m >> 3))) q.seenNear.push(c.start);
         add(c);
       }
     }
@@ -743,6 +908,8 @@ export class Anchorer {
     const better = (was: number, length: number): boolean => (length >= SHORT_CONTEXT ? REPAIR <= was : was > 0);
     // An empty context means that the passage touched the edge of its block: a line's start or end.
     const lineStart = (i: number): boolean => {
+      // A whitespace run holding a line break starts a line (its blockquote markers included).
+      if (text.charCodeAt(i) === 0x20 && /[\n\r\u2028\u2029]/.test(this.text.slice(w.norm.map[i], w.norm.map[i + 1]))) return true;
       let r = w.norm.map[i];
       while (r > 0 && (this.text.charCodeAt(r - 1) === 0x20 || this.text.charCodeAt(r - 1) === 0x09 || this.text.charCodeAt(r - 1) === GREATER_THAN)) r--;
       return r === 0 || isLineBreak(this.text.charCodeAt(r - 1));
@@ -765,34 +932,63 @@ export class Anchorer {
       return n;
     };
     const fits = (n: number): boolean => n >= 1 && n <= most && n < m;
-    // Beyond the few characters cut off, the match must be the quote itself, and it must lack the
-    // quote's first (last) character: text inserted after a whole quote lies outside it. A leading
-    // space is the exception, since words are inserted after one.
+    // A passage never runs across a blank line into the next block.
+    const blankLine = (from: number, to: number): boolean => BLANK_LINE.test(this.text.slice(w.norm.map[from], w.norm.map[Math.min(to, text.length)]));
+    // Beyond the few characters cut off, the match must be the quote itself. A match without
+    // errors is whole: text inserted after it lies outside it; a leading space is the exception,
+    // since words are inserted after one.
     const compact = quoteErrors <= most + 1;
-    const lacksHead = text.charCodeAt(start) !== q.quote.charCodeAt(0) || q.quote.charCodeAt(0) === 0x20;
-    const lacksTail = text.charCodeAt(end - 1) !== q.quote.charCodeAt(m - 1);
+    const edge = Math.min(2, m);
+    const lacksHead = (quoteErrors > 0 && !text.startsWith(q.quote.slice(0, edge), start)) || q.quote.charCodeAt(0) === 0x20;
+    const lacksTail = quoteErrors > 0 && !text.startsWith(q.quote.slice(m - edge), end - edge);
+    // Nor does a passage at the edge of its block run on into another line.
+    const sameLine = (from: number, to: number): boolean => !/[\n\r\u2028\u2029]/.test(this.text.slice(w.norm.map[from], w.norm.map[Math.min(to, text.length)]));
     // A context of a character or three fits too many places to mark an edge.
     const anchors = (length: number): boolean => length === 0 || length >= 4;
-    if (compact && lacksHead && anchors(prefix.length) && (prefix.length > 0 ? before > 0 && better(before, prefix.length) : !lineStart(start))) {
-      for (let p = start - 1; p >= 0 && p >= start - reach; p--) {
-        if (!fits(headAt(p))) continue;
-        if (prefix.length > 0 ? fitBefore(p) === 0 : lineStart(p)) {
-          start = p;
-          before = 0;
-          break;
+    let unsure = false;
+    // Where the quote lacks an edge, its context must show that edge is in place: a context of a
+    // character or three cannot.
+    const broken = (length: number, fit: number): boolean => fit > 0 && (!anchors(length) || 2 * fit >= length);
+    if (lacksHead && (prefix.length > 0 ? broken(prefix.length, before) : !lineStart(start))) {
+      // The quote's start is missing and its context broken there: either text was inserted
+      // inside the passage or the passage's start was rewritten. Unless the context is found
+      // further out, with the quote's start after it, where the passage begins is unknown.
+      unsure = true;
+      if (compact && anchors(prefix.length) && (prefix.length === 0 || better(before, prefix.length))) {
+        for (let p = start - 1; p >= 0 && p >= start - reach && !blankLine(p, start + 1); p--) {
+          // The match's errors are about the characters it lacks, those found here.
+          const kept = headAt(p);
+          if (!fits(kept) || quoteErrors > kept + 2) continue;
+          if (prefix.length > 0 ? fitBefore(p) === 0 : lineStart(p) && sameLine(p + 1, start)) {
+            start = p;
+            before = 0;
+            unsure = false;
+            break;
+          }
         }
       }
     }
-    if (compact && lacksTail && anchors(suffix.length) && (suffix.length > 0 ? after > 0 && better(after, suffix.length) : !lineEnd(end))) {
-      for (let p = end + 1; p <= text.length && p <= end + reach; p++) {
-        if (!fits(tailAt(p))) continue;
-        if (suffix.length > 0 ? fitAfter(p) === 0 : lineEnd(p)) {
-          end = p;
-          after = 0;
-          break;
+    if (lacksTail && (suffix.length > 0 ? broken(suffix.length, after) : !lineEnd(end))) {
+      unsure = true;
+      if (compact && anchors(suffix.length) && (suffix.length === 0 || better(after, suffix.length))) {
+        // From the match's last character: it may have taken in the run that holds the blank line.
+        for (let p = end + 1; p <= text.length && p <= end + reach && !blankLine(Math.max(0, end - 1), p); p++) {
+          const kept = tailAt(p);
+          if (!fits(kept) || quoteErrors > kept + 2) continue;
+          if (suffix.length > 0 ? fitAfter(p) === 0 : lineEnd(p) && sameLine(end, p)) {
+            end = p;
+            after = 0;
+            unsure = false;
+            break;
+          }
         }
       }
     }
+    // An edge that cannot be placed makes the candidate implausible: better detached than half on.
+    // So does running across a blank line the quote did not cross: that joins two blocks. And a
+    // short quote needs each side of its context: a match inside its own old context has one.
+    const lopsided = m < LONG_QUOTE && (3 * before > Math.max(6, prefix.length) || 3 * after > Math.max(6, suffix.length));
+    if (unsure || lopsided || (blankLine(start, end) && !BLANK_LINE.test(q.exact))) after += q.quote.length + q.context;
     return this.candidate(w.norm.map[start], w.norm.map[end], quoteErrors, before + after, predictions);
   }
 
@@ -804,6 +1000,8 @@ export class Anchorer {
 
   private result(q: Query, c: Candidate): AnchorResult | undefined {
     let { start, end } = c;
+    // A quote of layout only (line breaks, spaces, blockquote markers) is nothing but its characters.
+    if (/^[\s>]+$/.test(q.exact) && this.text.slice(start, end) !== q.exact && q.quote.length > 0) return undefined;
     if (q.quote.length === 0 && q.exact.length > 0) {
       // A quote of layout only (spaces, a blockquote marker) sits in the whitespace run at the point.
       let back = start;
@@ -833,14 +1031,14 @@ export class Anchorer {
       while (lead < end - 1 && layout(lead)) lead++;
       let back = start;
       while (back > 0 && layout(back - 1)) back--;
-      start = quoteLead && this.text.slice(back, lead).endsWith(quoteLead) ? lead - quoteLead.length : lead;
+      // The quote's own layout, found in order in the run (which edits may have grown, CRLF for LF),
+      // is kept with what came between; the rest of the run belongs to the context.
+      start = lead - keptFromEnd(this.text.slice(back, lead), quoteLead);
       let trail = end;
       while (trail > start + 1 && isSpaceCode(this.text.charCodeAt(trail - 1))) trail--;
       let forth = end;
       while (forth < this.text.length && isSpaceCode(this.text.charCodeAt(forth))) forth++;
-      // A run grown inside (a line break become CRLF) still ends with the quote's last character.
-      const run = this.text.slice(trail, forth);
-      end = !quoteTrail ? trail : run.startsWith(quoteTrail) ? trail + quoteTrail.length : run.endsWith(quoteTrail.slice(-1)) ? forth : trail;
+      end = trail + keptFromStart(this.text.slice(trail, forth), quoteTrail);
     }
     const total = q.quote.length + q.context;
     const similarity = total === 0 ? 1 : 1 - (c.quoteErrors + c.contextErrors) / total;

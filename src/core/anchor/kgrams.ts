@@ -173,17 +173,18 @@ export class KGramIndex {
     const span = Math.min(pattern.length, LOOKUP_SPAN);
     const rawSpan = span < pattern.length ? fromPattern[span] : raw.length;
     const counts = new Int32Array(span).fill(-1);
+    const tried = new Set<number>();
     const count = (j: number): number => (counts[j] < 0 ? (counts[j] = this.counts[hashes[j] & this.mask]) : counts[j]);
     const lookup = (j: number): void => {
       const h = hashes[j];
       for (let e = this.head[h & this.mask]; e >= 0 && found.size < limit; e = this.next[e]) {
         if (this.hashes[e] !== h) continue;
         const p = this.positions[e];
-        let known = false;
-        for (const f of found.values()) known ||= f.start <= p && p < f.end;
-        if (known) continue;
-        // A copy laid out like the probe's raw text needs no normalising to check.
+        // Each k-gram of an occurrence leads back to it: check each implied start once.
         const start = p - fromPattern[j];
+        if (tried.has(start)) continue;
+        tried.add(start);
+        // A copy laid out like the probe's raw text needs no normalising to check.
         const hit = start >= 0 && this.text.startsWith(raw, start) ? { start, end: start + raw.length } : this.verify(pattern, j, p);
         if (hit) found.set(hit.start, hit);
       }
