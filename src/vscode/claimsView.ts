@@ -42,9 +42,11 @@ export class ClaimsView implements vscode.TreeDataProvider<ClaimsNode>, vscode.D
   }
 
   private schedule(): void {
+    // The next read builds afresh (following the cursor must not find a stale tree); telling
+    // the view waits for a pause.
+    this.tree = undefined;
     if (!this.view.visible) {
       this.stale = true;
-      this.tree = undefined;
       return;
     }
     if (this.timer) clearTimeout(this.timer);

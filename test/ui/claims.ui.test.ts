@@ -13,6 +13,11 @@ suite('UI: the Claims view on the example workspace', function () {
     wb = await openWorkbench(path.join(ROOT, 'examples'));
   });
 
+  teardown(async function () {
+    // A failing check leaves a picture of the workbench in the run folder.
+    if (this.currentTest?.state === 'failed') await wb?.page.screenshot({ path: path.join(wb.runDir, 'failure.png') }).catch(() => undefined);
+  });
+
   suiteTeardown(async () => {
     await wb?.close();
   });

@@ -18,6 +18,11 @@ suite('UI: tagging in the workbench', function () {
     wb = await openWorkbench(path.join(ROOT, 'examples'));
   });
 
+  teardown(async function () {
+    // A failing check leaves a picture of the workbench in the run folder.
+    if (this.currentTest?.state === 'failed') await wb?.page.screenshot({ path: path.join(wb.runDir, 'failure.png') }).catch(() => undefined);
+  });
+
   suiteTeardown(async () => {
     await wb?.close();
   });
@@ -25,17 +30,22 @@ suite('UI: tagging in the workbench', function () {
   test('a tag command from the palette decorates the paragraph and lists it in the Claims view', async () => {
     const { page } = wb;
     await openFile(page, 'replies/pope.md');
-    // Line 3: "The counting argument assumes that we should weight every goal equally…"
-    await goToLine(page, 3);
+    // Line 7: "Reward tells the optimizer how much to strengthen the circuits…"
+    await goToLine(page, 7);
     await runCommand(page, 'Cruxmark: Tag as Counting Argument');
     await showCruxmark(page);
-    const row = page.locator('.pane-body .monaco-list-row', { hasText: 'The counting argument assumes' }).first();
+    // The view follows the cursor: moving it within the passage reveals the passage's row.
+    await page.locator('.monaco-editor .view-line', { hasText: 'Reward tells the optimizer' }).first().click();
+    const row = page.locator('.pane-body .monaco-list-row', { hasText: 'Reward tells the optimizer' }).first();
     await row.waitFor({ timeout: 30_000 });
     const sidecar = path.join(wb.folder, 'replies/pope.md.cruxmark.json');
+    type Written = { annotations: { tags: string[]; target: { quote: { exact: string } } }[] };
+    const tagged = (): Written['annotations'][number] | undefined => (JSON.parse(fs.readFileSync(sidecar, 'utf8')) as Written).annotations
+      .find((a) => a.target.quote.exact.startsWith('Reward tells the optimizer'));
     const deadline = Date.now() + 15_000;
-    while (!fs.existsSync(sidecar) && Date.now() < deadline) await page.waitForTimeout(100);
-    const written = JSON.parse(fs.readFileSync(sidecar, 'utf8'));
-    assert.deepStrictEqual(written.annotations.map((a: { tags: string[] }) => a.tags), [['counting-argument']]);
+    while (!tagged() && Date.now() < deadline) await page.waitForTimeout(100);
+    assert.deepStrictEqual(tagged()?.tags, ['counting-argument']);
+    assert.ok(tagged()!.target.quote.exact.endsWith('loses its footing.'), 'the whole paragraph under the cursor is tagged');
     // The passage is painted: some span of its line has the tag's translucent background.
     const painted = await page.evaluate(() => {
       const spans = [...document.querySelectorAll('.monaco-editor .view-overlays div, .monaco-editor .view-lines span')];
