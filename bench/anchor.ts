@@ -247,6 +247,20 @@ function randomLetter(rng: () => number): string {
 }
 
 /**
+ * Blocks whose text occurs more than once. Deleting or moving one of two verbatim copies leaves
+ * a survivor with the very quote and context of the annotated copy: no matcher can tell which
+ * copy remains, so the changes below spare them (annotations on them still face everything else).
+ */
+function repeatedBlocks(text: string, blocks: readonly Range[]): Set<number> {
+  const seen = new Map<string, number[]>();
+  blocks.forEach((b, i) => {
+    const key = text.slice(b.start, b.end);
+    seen.set(key, [...(seen.get(key) ?? []), i]);
+  });
+  return new Set([...seen.values()].filter((ids) => ids.length > 1).flat());
+}
+
+/**
  * Random single-character edits (substitutions, insertions, deletions) touching `rate` of the
  * characters, plus the deletion of `blockRate` of the blocks.
  */
@@ -256,11 +270,12 @@ export function editEssay(essay: Essay, ranges: readonly Range[], rate: number, 
   const edits: TextEdit[] = [];
   const taken = new Uint8Array(text.length + 1);
   const deletions = Math.round(blocks.length * blockRate);
+  const twins = repeatedBlocks(text, blocks);
   for (let k = 0; k < deletions; k++) {
     const i = 1 + Math.floor(rng() * (blocks.length - 2));
     const start = blocks[i].start;
     const end = blocks[i + 1].start;
-    if (taken[start] || taken[end - 1]) continue;
+    if (taken[start] || taken[end - 1] || twins.has(i)) continue;
     taken.fill(1, start, end);
     edits.push({ start, end, text: '' });
   }
@@ -280,7 +295,7 @@ export function editEssay(essay: Essay, ranges: readonly Range[], rate: number, 
 
 /**
  * Moves `moveRate` of the non-heading blocks elsewhere, one after another, and deletes
- * `blockRate` of the blocks. A range inside a moved block moves with it (tracked explicitly: a
+ * `blockRate` of the blocks (sparing repeated ones, as editEssay does). A range inside a moved block moves with it (tracked explicitly: a
  * move is a deletion plus an insertion to mapRange); every other range goes through mapRange.
  */
 export function moveParagraphs(essay: Essay, ranges: readonly Range[], moveRate: number, blockRate: number, seed: number): Changed {
@@ -305,7 +320,7 @@ export function moveParagraphs(essay: Essay, ranges: readonly Range[], moveRate:
     const at = starts();
     // Never the first or last block, so every block moved or deleted has a blank line after it.
     const i = 1 + Math.floor(rng() * (blocks.length - 2));
-    if (blocks[i].startsWith('#')) continue;
+    if (blocks[i].startsWith('#') || blocks.indexOf(blocks[i]) !== blocks.lastIndexOf(blocks[i])) continue;
     const removed = blocks[i];
     const del: TextEdit = { start: at[i], end: at[i + 1], text: '' };
     blocks.splice(i, 1);

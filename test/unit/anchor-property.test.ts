@@ -283,9 +283,10 @@ suite('anchor: properties', () => {
         text = `${text.slice(0, at)}${copy}\n\n${text.slice(at)}`;
       }
       const essay = { text, blocks: splitBlocks(text) };
-      // Passages of at least 40 characters: a shorter one on one of two copies, most of whose
-      // words were rewritten, is the deleted copy again.
-      return { essay, annotations: makeAnnotations(essay, count, seed + 1, 40, 200) };
+      // Passages of at least 80 characters: on a shorter one, one of these edits (an inserted
+      // sentence, a replaced word) changes a third or more, and a copy so changed is the deleted
+      // copy again.
+      return { essay, annotations: makeAnnotations(essay, count, seed + 1, 80, 300) };
     });
     fc.assert(fc.property(repeated, fc.array(op, { minLength: 0, maxLength: 6 }), ({ essay, annotations }, ops) => {
       let state: State = { text: essay.text, ranges: annotations.map((a) => a.range) };

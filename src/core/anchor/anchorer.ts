@@ -42,6 +42,8 @@ interface Candidate {
   /** Characters from the nearest expected position. */
   distance: number;
   cost: number;
+  /** Whether one side of the context fits well: the passage's own surroundings, not a chance repeat. */
+  framed?: boolean;
 }
 
 /** Acceptance floors and reach of one search stage. */
@@ -77,7 +79,7 @@ const DISTANCE_UNIT = 8;
 /** The winner must cost at least this much less than any plausible candidate elsewhere. */
 const MARGIN = 3;
 /** Beyond this distance every place is equally unexpected: a far copy is not preferred for being less far. */
-const FAR_CAP = 16384;
+const FAR_CAP = 65536;
 /** Shortest prefix + quote + suffix looked up anywhere in the text: shorter strings recur by chance. */
 const FAR_MIN = 20;
 /** A quote this long carries its own evidence; shorter ones need their context. */
@@ -131,7 +133,7 @@ const LOCAL: Rules = { radius: 128, quoteRate: 0.3, totalRate: 0.3, contextRate:
 // Far from any expected position look-alikes abound: stricter floors.
 const WIDE: Rules = { radius: 0, quoteRate: 0.25, totalRate: 0.25, contextRate: 1 / 4, shortContextRate: 1 / 8, minFuzzyQuote: 16, minEvidence: 24 };
 // Whether a passage is still near, too changed to place: most of a quote long enough to tell.
-const EVIDENCE: Rules = { radius: 0, quoteRate: 0.25, totalRate: 1, contextRate: 1, shortContextRate: 1, minFuzzyQuote: 48, minEvidence: 48 };
+const EVIDENCE: Rules = { radius: 0, quoteRate: 0.35, totalRate: 1, contextRate: 1, shortContextRate: 1, minFuzzyQuote: 48, minEvidence: 48 };
 // For a suggestion shown to the user, not an automatic placement.
 const LOOSE: Rules = { radius: 4096, quoteRate: 0.5, totalRate: 0.5, contextRate: 1, shortContextRate: 1, minFuzzyQuote: 4, minEvidence: 4 };
 
@@ -187,7 +189,7 @@ class Query {
   sure: number[] = [];
   /** Extra reach of the close searches: how far the expected position may have drifted. */
   slack = 0;
-  /** Where the quote was seen verbatim close to an expected position, plausible or not. */
+  /** Where the quote was seen verbatim, with one side of its context, close to an expected position, plausible or not. */
   readonly seenNear: number[] = [];
   private probeSlices?: string[];
   private pieceCache?: Array<{ text: string; offset: number }>;
@@ -313,7 +315,8 @@ function plausible(c: Candidate, q: Query, rules: Rules): boolean {
   if (c.quoteErrors > quoteBudget) return false;
   // The context of a quote of a few letters is all the evidence: a passage deleted with its
   // context closing up leaves the same letters a character or two off, with most of the context.
-  const contextRate = m < rules.minFuzzyQuote ? rules.shortContextRate / 2 : m < LONG_QUOTE >> 1 ? rules.shortContextRate : m < LONG_QUOTE ? rules.contextRate : 1;
+  // Below four letters, only the context intact will do.
+  const contextRate = m < 4 ? 0 : m < rules.minFuzzyQuote ? rules.shortContextRate / 2 : m < LONG_QUOTE >> 1 ? rules.shortContextRate : m < LONG_QUOTE ? rules.contextRate : 1;
   // Rules that do not weigh context (the loosest ones) ignore it altogether.
   if (rules.totalRate >= 1) return c.quoteErrors <= quoteBudget;
   if (c.contextErrors > Math.floor(contextRate * q.context)) return false;
@@ -432,6 +435,8 @@ export class Anchorer {
     let jump: number | undefined;
     let pending: Pending[] = [];
     let lastBase = 0;
+    // The shift of each passage placed near where it was expected.
+    const settled = new Map<number, number>();
     for (const i of order) {
       const q = new Query(targets[i]);
       const base = this.positionOf(targets[i]);
@@ -461,10 +466,27 @@ export class Anchorer {
         jump = current.shift;
       } else {
         shifts = [current.shift, ...shifts.filter((s) => s !== current.shift)].slice(0, 2);
+        settled.set(i, current.shift);
         jump = undefined;
       }
       lastBase = base;
     }
+    // A second look at what is still detached, now that the passages on both sides are placed:
+    // paragraphs moved away between two annotations leave the first pass a stale guess, which
+    // the next passage's shift corrects.
+    order.forEach((i, k) => {
+      if (results[i] !== DETACHED) return;
+      const before = order.slice(0, k).reverse().find((j) => settled.has(j));
+      const after = order.slice(k + 1).find((j) => settled.has(j));
+      if (after === undefined) return;
+      const q = new Query(targets[i]);
+      const base = this.positionOf(targets[i]);
+      const trusted = [...new Set([after, before].filter((j): j is number => j !== undefined).map((j) => base + (settled.get(j) ?? 0)))];
+      q.slack = drift(this.positionOf(targets[after]) - base);
+      const found = this.place(q, trusted, trusted.length);
+      const result = found.kind === 'found' && found.via !== 'tentative' ? this.result(q, found.best) : undefined;
+      if (result) results[i] = result;
+    });
     return results;
   }
 
@@ -776,7 +798,7 @@ export class Anchorer {
       let count = 0;
       for (let i = slice.indexOf(q.quote); i >= 0 && count < MAX_EXACT; i = slice.indexOf(q.quote, i + 1), count++) {
         const c = this.evaluate(q, w, w.from + i, w.from + i + m, 0, predictions);
-        if (q.sure.some((p) => Math.abs(p - c.start) <= LOCAL.radius + q.slack + (m >> 3))) q.seenNear.push(c.start);
+        if (c.framed && q.sure.some((p) => Math.abs(p - c.start) <= LOCAL.radius + q.slack + (m >> 3))) q.seenNear.push(c.start);
         add(c);
       }
     }
@@ -938,7 +960,8 @@ export class Anchorer {
     // errors is whole: text inserted after it lies outside it; a leading space is the exception,
     // since words are inserted after one.
     const compact = quoteErrors <= most + 1;
-    const edge = Math.min(2, m);
+    // A match lacks an edge unless it shows the quote's first (last) few characters there.
+    const edge = Math.min(m, 8, Math.max(2, m >> 2));
     const lacksHead = (quoteErrors > 0 && !text.startsWith(q.quote.slice(0, edge), start)) || q.quote.charCodeAt(0) === 0x20;
     const lacksTail = quoteErrors > 0 && !text.startsWith(q.quote.slice(m - edge), end - edge);
     // Nor does a passage at the edge of its block run on into another line.
@@ -989,7 +1012,9 @@ export class Anchorer {
     // short quote needs each side of its context: a match inside its own old context has one.
     const lopsided = m < LONG_QUOTE && (3 * before > Math.max(6, prefix.length) || 3 * after > Math.max(6, suffix.length));
     if (unsure || lopsided || (blankLine(start, end) && !BLANK_LINE.test(q.exact))) after += q.quote.length + q.context;
-    return this.candidate(w.norm.map[start], w.norm.map[end], quoteErrors, before + after, predictions);
+    const c = this.candidate(w.norm.map[start], w.norm.map[end], quoteErrors, before + after, predictions);
+    c.framed = (prefix.length >= SHORT_CONTEXT && 4 * before <= prefix.length) || (suffix.length >= SHORT_CONTEXT && 4 * after <= suffix.length);
+    return c;
   }
 
   private candidate(start: number, end: number, quoteErrors: number, contextErrors: number, predictions: readonly number[]): Candidate {
