@@ -101,9 +101,13 @@ const REPAIR = 3;
 const BLANK_LINE = /\n[ \t\r>]*\n/;
 /** Context shorter than this cannot show a few errors' difference. */
 const SHORT_CONTEXT = 8;
+/** Pieces of the context looked up verbatim before its frame is sought. */
+const FRAME_PIECE = 6;
 /** Normalised regions kept, and how much wider than asked they are made. */
 const REGIONS = 4;
-const REGION_MARGIN = 512;
+const REGION_MARGIN = 128;
+/** Recent shifts tried for the next passage: its own paragraph's, and the ones before a move. */
+const MAX_SHIFTS = 3;
 /** Far approximate matches awaiting confirmation by a later annotation. */
 const MAX_PENDING = 4;
 /** A window is searched only if it holds one of the quote's pieces this long, verbatim. */
@@ -187,6 +191,9 @@ class Query {
   private probeCache?: Probe;
   /** The expected positions that come from the stored position and passages placed nearby, not from guesses. */
   sure: number[] = [];
+  /** Whether the medium search ran, and found any piece of the quote close to an expected position. */
+  mediumRan = false;
+  piecesNear = false;
   /** Extra reach of the close searches: how far the expected position may have drifted. */
   slack = 0;
   /** Where the quote was seen verbatim, with one side of its context, close to an expected position, plausible or not. */
@@ -431,8 +438,6 @@ export class Anchorer {
     const results: AnchorResult[] = targets.map(() => DETACHED);
     const order = targets.map((_, i) => i).sort((a, b) => targets[a].position.start - targets[b].position.start || a - b);
     let shifts: number[] = [];
-    // The shift of a passage just found moved far away: the next ones may have moved with it.
-    let jump: number | undefined;
     let pending: Pending[] = [];
     let lastBase = 0;
     // The shift of each passage placed near where it was expected.
@@ -441,7 +446,7 @@ export class Anchorer {
       const q = new Query(targets[i]);
       const base = this.positionOf(targets[i]);
       const trusted = [...shifts.map((s) => base + s), base];
-      const guesses = [...(jump === undefined ? [] : [base + jump]), ...pending.slice(-1).map((p) => base + p.shift)];
+      const guesses = pending.slice(-1).map((p) => base + p.shift);
       q.slack = drift(base - lastBase);
       const found = this.place(q, [...trusted, ...guesses], trusted.length);
       const result = found.kind === 'found' ? this.result(q, found.best) : undefined;
@@ -462,13 +467,9 @@ export class Anchorer {
         for (const p of pending) if (agree(p, current)) results[p.index] = p.result;
         pending = [];
       }
-      if (found.via === 'far') {
-        jump = current.shift;
-      } else {
-        shifts = [current.shift, ...shifts.filter((s) => s !== current.shift)].slice(0, 2);
-        settled.set(i, current.shift);
-        jump = undefined;
-      }
+      // Moved with its paragraph or not, a placed passage predicts where the next ones went.
+      shifts = [current.shift, ...shifts.filter((s) => s !== current.shift)].slice(0, MAX_SHIFTS);
+      settled.set(i, current.shift);
       lastBase = base;
     }
     // A second look at what is still detached, now that the passages on both sides are placed:
@@ -556,7 +557,9 @@ export class Anchorer {
   private place(q: Query, raw: readonly number[], trusted: number): Located {
     const clamp = (p: number): number => Math.max(0, Math.min(this.text.length, Math.round(p)));
     const sure = raw.slice(0, trusted).map(clamp);
-    q.sure = sure;
+    // Where evidence of the passage is looked for: the neighbours' predictions, which follow the
+    // text, rather than the stored position, which a move far above leaves pointing anywhere.
+    q.sure = sure.length > 1 ? sure.slice(0, -1) : sure;
     const found = this.locate(q, [...new Set(raw.map(clamp))]);
     if (found.kind !== 'found') return found;
     const best = found.best;
@@ -585,7 +588,10 @@ export class Anchorer {
       if (medium.kind === 'found' && this.nearEvidence(q, predictions, medium.best)) return AMBIGUOUS;
     }
     if (medium.kind !== 'none') return medium;
-    const local = choose(this.collect(q, predictions, LOCAL, false, predictions, LOCAL.radius + q.slack));
+    // When several pieces of the quote were looked up and none is anywhere near an expected
+    // position, the quote is not there to be aligned.
+    const covered = predictions.every((p) => q.sure.includes(p));
+    const local = covered && q.pieces.length >= 3 && !q.piecesNear ? NONE : choose(this.collect(q, predictions, LOCAL, false, predictions, LOCAL.radius + q.slack));
     if (local.kind !== 'none') return local;
     const far = this.far(q, predictions);
     // The quote, or the context around it, is still about where it was expected, only changed too
@@ -609,8 +615,9 @@ export class Anchorer {
     const elsewhere = (at: number): boolean => !except || Math.abs(at - except.start) > (q.quote.length >> 1) + 2;
     const sure = q.sure.length > 0 ? q.sure : predictions;
     if ((q.quote.length >= MIN_FUZZY && q.seenNear.some(elsewhere)) || this.frameNear(q, sure, elsewhere)) return true;
-    // Or most of a quote long enough not to be matched by chance, however its context fared.
-    if (q.quote.length < EVIDENCE.minFuzzyQuote) return false;
+    // Or most of a quote long enough not to be matched by chance, however its context fared; the
+    // medium search, when it ran, already saw whether any piece of it is anywhere near.
+    if (q.quote.length < EVIDENCE.minFuzzyQuote || (q.mediumRan && !q.piecesNear)) return false;
     const rough = this.collect(q, sure, EVIDENCE, false, sure, LOCAL.radius + q.slack);
     return rough.some((c) => elsewhere(c.start));
   }
@@ -628,7 +635,19 @@ export class Anchorer {
     const both = q.prefix.length >= SHORT_CONTEXT && q.suffix.length >= SHORT_CONTEXT;
     if (!both && halves.length === 0) return false;
     const [prefix, suffix] = q.frame();
-    for (const w of this.windows(predictions, LOCAL.radius + q.slack, m)) {
+    // Either side of the context, found at all, keeps at least one of its short pieces verbatim:
+    // where none is, nothing needs normalising or aligning.
+    const pieces = [q.rawPrefix, q.rawSuffix].flatMap((side) => {
+      const out: string[] = [];
+      for (let i = 0; i + FRAME_PIECE <= side.length; i += FRAME_PIECE) out.push(side.slice(i, i + FRAME_PIECE));
+      return out;
+    });
+    const reach = LOCAL.radius + q.slack + (m >> 3) + 2 * m + 2 * WORD;
+    const centres = predictions.filter((p) => {
+      const slice = this.text.slice(Math.max(0, p - reach), p + reach);
+      return pieces.some((piece) => slice.includes(piece));
+    });
+    for (const w of this.windows(centres, LOCAL.radius + q.slack, m)) {
       const text = w.norm.text;
       // The quote with one side of its context, verbatim, is the passage still there.
       for (const h of halves) {
@@ -684,6 +703,9 @@ export class Anchorer {
       });
     }
     hits.sort((a, b) => a.start - b.start);
+    const near = LOCAL.radius + q.slack + (m >> 3);
+    q.mediumRan = true;
+    q.piecesNear = hits.some((h) => predictions.some((p) => Math.abs(h.start - p) <= near));
     const needed = Math.min(2, pieces.length);
     const tolerance = 16 + (m >> 3);
     const clusters: Array<{ centre: number; agreeing: number }> = [];
@@ -1048,8 +1070,12 @@ export class Anchorer {
     }
     if (this.text.slice(start, end) !== q.exact) {
       const layout = (i: number): boolean => isSpaceCode(this.text.charCodeAt(i)) || this.text.charCodeAt(i) === GREATER_THAN;
-      const quoteLead = /^[\s>]*/.exec(q.exact)?.[0] ?? '';
-      const quoteTrail = /\s*$/.exec(q.exact)?.[0] ?? '';
+      let leadEnd = 0;
+      while (leadEnd < q.exact.length && (isSpaceCode(q.exact.charCodeAt(leadEnd)) || q.exact.charCodeAt(leadEnd) === GREATER_THAN)) leadEnd++;
+      let trailStart = q.exact.length;
+      while (trailStart > leadEnd && isSpaceCode(q.exact.charCodeAt(trailStart - 1))) trailStart--;
+      const quoteLead = q.exact.slice(0, leadEnd);
+      const quoteTrail = q.exact.slice(trailStart);
       // Keep the quote's own edge layout (whitespace, blockquote markers) where the text's run at
       // that edge ends (begins) with it; normalisation may have counted it with the context's run.
       let lead = start;
