@@ -4,17 +4,13 @@ import { RELATION_LABELS } from '../core/model';
 import { buildClaimsTree, nodeAt, walkTree, type ClaimsNode, type EssayNode } from '../core/tree';
 import { affectsCruxmark, settings } from './config';
 import { toVsRange } from './convert';
+import { ViewRefresher } from './viewRefresh';
 import type { Services } from './services';
-
-/** Rebuilding the tree waits for a pause in typing; the view is cheap to rebuild, not free. */
-const REFRESH_DEBOUNCE_MS = 200;
 
 export class ClaimsView implements vscode.TreeDataProvider<ClaimsNode>, vscode.Disposable {
   private tree: EssayNode[] | undefined;
   private filter: string[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  /** A refresh was wanted while the view was hidden: do it when it shows. */
-  private stale = false;
+  private readonly refresher: ViewRefresher;
   private readonly changed = new vscode.EventEmitter<ClaimsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   readonly view: vscode.TreeView<ClaimsNode>;
@@ -22,15 +18,17 @@ export class ClaimsView implements vscode.TreeDataProvider<ClaimsNode>, vscode.D
 
   constructor(private readonly services: Services) {
     this.view = vscode.window.createTreeView('cruxmark.claims', { treeDataProvider: this, showCollapseAll: true });
+    this.refresher = new ViewRefresher(this.view, () => {
+      this.tree = undefined;
+      this.changed.fire(undefined);
+    });
     this.disposables.push(
       this.view,
       this.changed,
+      this.refresher,
       services.store.onDidChange(() => this.schedule()),
       services.store.onDidChangeOutline(() => this.schedule()),
       services.codebook.onDidChange(() => this.schedule()),
-      this.view.onDidChangeVisibility((e) => {
-        if (e.visible && this.stale) this.refresh();
-      }),
       vscode.window.onDidChangeTextEditorSelection((e) => this.follow(e.textEditor)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (affectsCruxmark(e, 'claims')) this.schedule();
@@ -45,19 +43,7 @@ export class ClaimsView implements vscode.TreeDataProvider<ClaimsNode>, vscode.D
     // The next read builds afresh (following the cursor must not find a stale tree); telling
     // the view waits for a pause.
     this.tree = undefined;
-    if (!this.view.visible) {
-      this.stale = true;
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.refresh(), REFRESH_DEBOUNCE_MS);
-  }
-
-  private refresh(): void {
-    this.timer = undefined;
-    this.stale = false;
-    this.tree = undefined;
-    this.changed.fire(undefined);
+    this.refresher.schedule();
   }
 
   /** The current tree, built on demand. */
@@ -199,11 +185,10 @@ export class ClaimsView implements vscode.TreeDataProvider<ClaimsNode>, vscode.D
   private setFilter(tags: string[]): void {
     this.filter = tags;
     void vscode.commands.executeCommand('setContext', 'cruxmark.claimsFiltered', tags.length > 0);
-    this.refresh();
+    this.refresher.now();
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
     for (const d of this.disposables) d.dispose();
   }
 }

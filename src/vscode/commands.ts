@@ -44,20 +44,27 @@ export function selectedPassages(editor: vscode.TextEditor, essay: Essay): Range
   return out;
 }
 
+/** The active essay and the passages a tag command acts on, or a hint when there are none. */
+async function passagesToTag(services: Services): Promise<{ essay: Essay; passages: Range[] } | undefined> {
+  const target = await activeEssay(services);
+  if (!target) return undefined;
+  const passages = selectedPassages(target.editor, target.essay);
+  if (passages.length === 0) {
+    void vscode.window.showInformationMessage('Cruxmark: select the passage to tag, or put the cursor in a paragraph.');
+    return undefined;
+  }
+  return { essay: target.essay, passages };
+}
+
 function tagLabel(services: Services, id: string): string {
   return services.codebook.tag(id).label;
 }
 
 /** Toggles one tag on every selected passage. */
 async function toggleTag(services: Services, tag: string): Promise<void> {
-  const target = await activeEssay(services);
+  const target = await passagesToTag(services);
   if (!target) return;
-  const { editor, essay } = target;
-  const passages = selectedPassages(editor, essay);
-  if (passages.length === 0) {
-    void vscode.window.showInformationMessage('Cruxmark: select the passage to tag, or put the cursor in a paragraph.');
-    return;
-  }
+  const { essay, passages } = target;
   const results = passages.map((range) => essay.annotations.toggleTag(range, tag));
   const label = tagLabel(services, tag);
   const added = results.filter((r) => r.action === 'added').length;
@@ -72,14 +79,9 @@ interface TagPassageArgs {
 
 /** Quick pick of the codebook with definitions; several tags at once. Checked tags are added, unchecked ones removed. */
 async function tagPassage(services: Services, args?: TagPassageArgs): Promise<void> {
-  const target = await activeEssay(services);
+  const target = await passagesToTag(services);
   if (!target) return;
-  const { editor, essay } = target;
-  const passages = selectedPassages(editor, essay);
-  if (passages.length === 0) {
-    void vscode.window.showInformationMessage('Cruxmark: select the passage to tag, or put the cursor in a paragraph.');
-    return;
-  }
+  const { essay, passages } = target;
   let chosen = args?.tags;
   let current = new Set<string>();
   if (!chosen) {

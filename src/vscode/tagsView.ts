@@ -2,12 +2,12 @@
 import * as vscode from 'vscode';
 import type { TagDefinition } from '../core/codebook';
 import type { Services } from './services';
+import { ViewRefresher } from './viewRefresh';
 
 type TagsNode =
   | { type: 'tag'; id: string; tag: TagDefinition; count: number }
   | { type: 'passage'; id: string; tag: string; essay: string; annotation: string; label: string; where: string; detached: boolean; parent: TagsNode };
 
-const REFRESH_DEBOUNCE_MS = 200;
 
 export class TagsView implements vscode.TreeDataProvider<TagsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TagsNode | undefined>();
@@ -15,37 +15,24 @@ export class TagsView implements vscode.TreeDataProvider<TagsNode>, vscode.Dispo
   readonly view: vscode.TreeView<TagsNode>;
   private roots: TagsNode[] | undefined;
   private children = new Map<string, TagsNode[]>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private stale = false;
+  private readonly refresher: ViewRefresher;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly services: Services) {
     this.view = vscode.window.createTreeView('cruxmark.tags', { treeDataProvider: this, showCollapseAll: true });
+    this.refresher = new ViewRefresher(this.view, () => this.changed.fire(undefined));
     this.disposables.push(
       this.view,
       this.changed,
+      this.refresher,
       services.store.onDidChange(() => this.schedule()),
       services.codebook.onDidChange(() => this.schedule()),
-      this.view.onDidChangeVisibility((e) => {
-        if (e.visible && this.stale) this.refresh();
-      }),
     );
   }
 
   private schedule(): void {
     this.roots = undefined;
-    if (!this.view.visible) {
-      this.stale = true;
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.refresh(), REFRESH_DEBOUNCE_MS);
-  }
-
-  private refresh(): void {
-    this.stale = false;
-    this.roots = undefined;
-    this.changed.fire(undefined);
+    this.refresher.schedule();
   }
 
   private build(): TagsNode[] {
@@ -112,7 +99,6 @@ export class TagsView implements vscode.TreeDataProvider<TagsNode>, vscode.Dispo
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -1,28 +1,14 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { openWorkbench, showCruxmark, type Workbench } from './workbench';
-
-const ROOT = path.resolve(__dirname, '../../..');
+import { showCruxmark, ROOT, useExampleWorkbench } from './workbench';
 
 suite('UI: the Claims view on the example workspace', function () {
   this.timeout(180_000);
-  let wb: Workbench;
-
-  suiteSetup(async () => {
-    wb = await openWorkbench(path.join(ROOT, 'examples'));
-  });
-
-  teardown(async function () {
-    // A failing check leaves a picture of the workbench in the run folder.
-    if (this.currentTest?.state === 'failed') await wb?.page.screenshot({ path: path.join(wb.runDir, 'failure.png') }).catch(() => undefined);
-  });
-
-  suiteTeardown(async () => {
-    await wb?.close();
-  });
+  const workbench = useExampleWorkbench();
 
   test('shows sections, claims and a crux; clicking one reveals it in the editor', async () => {
+    const wb = workbench();
     const { page } = wb;
     await showCruxmark(page);
     const tree = page.locator('.pane-body').first();

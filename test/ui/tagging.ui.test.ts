@@ -1,9 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { goToLine, openFile, openWorkbench, runCommand, showCruxmark, type Workbench } from './workbench';
-
-const ROOT = path.resolve(__dirname, '../../..');
+import { goToLine, openFile, runCommand, showCruxmark, useExampleWorkbench } from './workbench';
 
 // The page's globals, for code run inside the browser (this project compiles without the DOM library).
 interface PageElement { readonly tagName: string }
@@ -12,22 +10,10 @@ declare function getComputedStyle(el: PageElement): { backgroundColor: string };
 
 suite('UI: tagging in the workbench', function () {
   this.timeout(180_000);
-  let wb: Workbench;
-
-  suiteSetup(async () => {
-    wb = await openWorkbench(path.join(ROOT, 'examples'));
-  });
-
-  teardown(async function () {
-    // A failing check leaves a picture of the workbench in the run folder.
-    if (this.currentTest?.state === 'failed') await wb?.page.screenshot({ path: path.join(wb.runDir, 'failure.png') }).catch(() => undefined);
-  });
-
-  suiteTeardown(async () => {
-    await wb?.close();
-  });
+  const workbench = useExampleWorkbench();
 
   test('a tag command from the palette decorates the paragraph and lists it in the Claims view', async () => {
+    const wb = workbench();
     const { page } = wb;
     await openFile(page, 'replies/pope.md');
     // Line 7: "Reward tells the optimizer how much to strengthen the circuits…"

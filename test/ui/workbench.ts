@@ -4,7 +4,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { Browser, Page } from 'playwright-core';
 
-const ROOT = path.resolve(__dirname, '../../..');
+export const ROOT = path.resolve(__dirname, '../../..');
 
 interface HostModule {
   ensureHost(log?: (m: string) => void): { version: string };
@@ -92,4 +92,25 @@ export async function showCruxmark(page: Page): Promise<void> {
   const header = page.locator('.pane-header', { hasText: 'Claims' }).first();
   await header.waitFor({ timeout: 30_000 });
   if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+}
+
+/**
+ * Opens the example workspace once for a mocha suite and closes it after; a failing test leaves
+ * a picture of the workbench in the run folder. Returns a getter for the open workbench.
+ */
+export function useExampleWorkbench(): () => Workbench {
+  let wb: Workbench | undefined;
+  suiteSetup(async () => {
+    wb = await openWorkbench(path.join(ROOT, 'examples'));
+  });
+  teardown(async function () {
+    if (wb && this.currentTest?.state === 'failed') await wb.page.screenshot({ path: path.join(wb.runDir, 'failure.png') }).catch(() => undefined);
+  });
+  suiteTeardown(async () => {
+    await wb?.close();
+  });
+  return () => {
+    if (!wb) throw new Error('the workbench did not open');
+    return wb;
+  };
 }
