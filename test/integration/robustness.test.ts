@@ -46,7 +46,9 @@ suite('robustness: odd text, odd places', () => {
   teardown(closeAll);
 
   test('sidecars fold under their essays in the Explorer by default', () => {
-    const patterns = vscode.workspace.getConfiguration('explorer.fileNesting').get<Record<string, string>>('patterns') ?? {};
+    const nesting = vscode.workspace.getConfiguration('explorer.fileNesting');
+    assert.strictEqual(nesting.get('enabled'), true);
+    const patterns = nesting.get<Record<string, string>>('patterns') ?? {};
     assert.match(patterns['*.md'] ?? '', /\$\{capture\}\.md\.cruxmark\.json/);
   });
 
