@@ -17,12 +17,12 @@
 // apart from it, makes the same jump (so never by anchor alone). A detached
 // annotation can be re-attached; a misplaced one silently lies (Hypothesis has no floor:
 // hypothesis/client#258, hypothesis/h#2798).
-import search from 'approx-string-match';
 import type { AnchorStatus, Target } from '../model';
 import type { Range } from '../text';
 import { CodePointOffsets } from './codepoints';
 import { KGramIndex, Probe } from './kgrams';
-import { Pattern, WORD, alignBackward, alignForward, patterns, searchEnds } from './myers';
+import { LongPattern, Pattern, WORD, alignBackward, alignForward, patterns, searchEnds } from './myers';
+import { int32 } from './slab';
 import { GREATER_THAN, isLineBreak, isSpace as isSpaceCode, normalize, toNormalized, type NormalizedText } from './normalize';
 
 /** Where a target was placed: UTF-16 offsets into the new text (-1 when detached) and a 0..1 score. */
@@ -99,6 +99,8 @@ const SEED_VOTES = 2;
 /** Context errors that widening a candidate over an insertion inside the passage must save. */
 const REPAIR = 3;
 const BLANK_LINE = /\n[ \t\r>]*\n/;
+/** Shortest word of a quote looked up verbatim: shorter ones are everywhere. */
+const MIN_WORD = 4;
 /** Context shorter than this cannot show a few errors' difference. */
 const SHORT_CONTEXT = 8;
 /** Pieces of the context looked up verbatim before its frame is sought. */
@@ -106,6 +108,8 @@ const FRAME_PIECE = 6;
 /** Normalised regions kept, and how much wider than asked they are made. */
 const REGIONS = 4;
 const REGION_MARGIN = 128;
+/** How far from the expected position the close look places a passage (distance penalty under 1). */
+const CLOSE = 8;
 /** Recent shifts tried for the next passage: its own paragraph's, and the ones before a move. */
 const MAX_SHIFTS = 3;
 /** Far approximate matches awaiting confirmation by a later annotation. */
@@ -200,6 +204,7 @@ class Query {
   readonly seenNear: number[] = [];
   private probeSlices?: string[];
   private pieceCache?: Array<{ text: string; offset: number }>;
+  private wordCache?: Array<{ text: string; offset: number }>;
   /** The quote cut into pieces of at most one machine word, and their offsets. */
   readonly chunks: string[] = [];
   readonly offsets: number[] = [];
@@ -207,6 +212,7 @@ class Query {
   private backward?: Pattern[];
   private contextPatterns?: [Pattern, Pattern];
   private framePatterns?: [Pattern, Pattern];
+  private wholePatterns?: [LongPattern, LongPattern];
 
   constructor(target: Target) {
     const { exact, prefix, suffix } = target.quote;
@@ -273,13 +279,34 @@ class Query {
     return this.probeSlices;
   }
 
+  /**
+   * The words of the quote that read the same in the raw text (no quote marks, which
+   * normalisation straightens), longest first, with their offsets in the quote.
+   */
+  get words(): ReadonlyArray<{ text: string; offset: number }> {
+    if (!this.wordCache) {
+      const out: Array<{ text: string; offset: number }> = [];
+      const quote = this.quote;
+      for (let i = 0; i < quote.length;) {
+        let j = i;
+        while (j < quote.length && !isQuoteOrSpace(quote.charCodeAt(j))) j++;
+        if (j - i >= MIN_WORD) out.push({ text: quote.slice(i, j), offset: i });
+        i = j + 1;
+      }
+      this.wordCache = out.sort((a, b) => b.text.length - a.text.length || a.offset - b.offset);
+    }
+    return this.wordCache;
+  }
+
   /** Prefix + quote + suffix, for lookups in the k-gram index. */
   get probe(): Probe {
     if (!this.probeCache) {
       const [from, to] = this.span;
       const rawFrom = this.joint.map[from];
       const raw = (this.rawPrefix + this.exact + this.rawSuffix).slice(rawFrom, this.joint.map[to]);
-      this.probeCache = new Probe(this.joint.text.slice(from, to), raw, this.joint.map.slice(from, to).map((o) => o - rawFrom));
+      const fromPattern = int32(to - from);
+      for (let i = from; i < to; i++) fromPattern[i - from] = this.joint.map[i] - rawFrom;
+      this.probeCache = new Probe(this.joint.text.slice(from, to), raw, fromPattern);
     }
     return this.probeCache;
   }
@@ -292,6 +319,11 @@ class Query {
     return (this.forward ??= patterns(this.chunks));
   }
 
+  /** The whole quote, forwards and reversed, for searches that a chain of pieces could derail. */
+  whole(): [LongPattern, LongPattern] {
+    return (this.wholePatterns ??= [new LongPattern(this.quote), new LongPattern(this.quote, true)]);
+  }
+
   reversed(): Pattern[] {
     return (this.backward ??= patterns(this.chunks, true));
   }
@@ -299,7 +331,7 @@ class Query {
   /** The prefix and the suffix, both forwards, to look for them on their own. */
   frame(): [Pattern, Pattern] {
     if (!this.framePatterns) {
-      const table = new Int32Array(256);
+      const table = int32(256);
       this.framePatterns = [new Pattern(this.prefix, false, table, 0), new Pattern(this.suffix, false, table, 128)];
     }
     return this.framePatterns;
@@ -308,7 +340,7 @@ class Query {
   /** The prefix (reversed) and the suffix. */
   contextual(): [Pattern, Pattern] {
     if (!this.contextPatterns) {
-      const table = new Int32Array(256);
+      const table = int32(256);
       this.contextPatterns = [new Pattern(this.prefix, true, table, 0), new Pattern(this.suffix, false, table, 128)];
     }
     return this.contextPatterns;
@@ -390,6 +422,11 @@ function windows(predictions: readonly number[], radius: number, length: number)
     else merged.push([span[0], span[1]]);
   }
   return merged;
+}
+
+/** A space or a straight quote mark (which may stand for a curly one in the raw text). */
+function isQuoteOrSpace(c: number): boolean {
+  return c === 0x20 || c === 0x22 || c === 0x27;
 }
 
 function isHighSurrogate(c: number): boolean {
@@ -566,7 +603,7 @@ export class Anchorer {
     let distance = Infinity;
     for (const p of sure) distance = Math.min(distance, Math.abs(best.start - p));
     const via: Via = distance <= LOCAL.radius + q.slack + ((best.end - best.start) >> 3) ? 'near' : isExact(best) ? 'far' : 'tentative';
-    return { ...found, via };
+    return { kind: 'found', best, via };
   }
 
   private locate(q: Query, predictions: readonly number[]): Outcome {
@@ -574,6 +611,8 @@ export class Anchorer {
     if (quick) return { kind: 'found', best: quick };
     if (q.quote.length === 0) return this.locatePoint(q, predictions);
     // Nearly always the first expected position is right: look closely around it alone first.
+    const close = this.closeLook(q, predictions);
+    if (close) return { kind: 'found', best: close };
     const near = choose(this.collect(q, predictions, LOCAL, false, predictions.slice(0, 1), NEAR_RADIUS + q.slack));
     if (near.kind !== 'none') return near;
     const found = this.medium(q, predictions);
@@ -793,13 +832,13 @@ export class Anchorer {
    * overlapping windows again and again; a few normalised regions, a little wider than asked
    * for, serve them all.
    */
-  private region(from: number, to: number): NormalizedText {
+  private region(from: number, to: number, margin = REGION_MARGIN): NormalizedText {
     const lo = Math.max(0, from);
     const hi = Math.min(this.text.length, to);
     for (const r of this.regions) {
       if (r.map[0] <= lo && r.map[r.map.length - 1] >= hi) return r;
     }
-    const r = normalize(this.text, lo - REGION_MARGIN, hi + REGION_MARGIN);
+    const r = normalize(this.text, lo - margin, hi + margin);
     this.regions = [r, ...this.regions.slice(0, REGIONS - 1)];
     return r;
   }
@@ -834,8 +873,10 @@ export class Anchorer {
       // Every sampled piece was too damaged to seed: search the whole quote.
       const budget = Math.floor(rules.quoteRate * m);
       for (const w of spans) {
-        const text = w.norm.text.slice(w.from, Math.min(w.norm.text.length, w.to + m + budget));
-        for (const match of search(text, q.quote, budget)) add(this.evaluate(q, w, w.from + match.start, w.from + match.end, match.errors, predictions));
+        const [forward, reversed] = q.whole();
+        for (const match of forward.best(w.norm.text, w.from, Math.min(w.norm.text.length, w.to + m + budget), budget, reversed)) {
+          add(this.evaluate(q, w, match.start, match.end, match.errors, predictions));
+        }
       }
     }
     return found;
@@ -886,11 +927,96 @@ export class Anchorer {
       // quote around the seed instead, which finds the best alignment however the edits fall.
       const from = Math.max(0, seed.start - WORD);
       const to = Math.min(w.norm.text.length, seed.start + m + budget + WORD);
-      for (const match of search(w.norm.text.slice(from, to), q.quote, budget)) {
-        out.push(this.evaluate(q, w, from + match.start, from + match.end, match.errors, predictions));
+      const [forward, reversed] = q.whole();
+      for (const match of forward.best(w.norm.text, from, to, budget, reversed)) {
+        out.push(this.evaluate(q, w, match.start, match.end, match.errors, predictions));
       }
     }
     return out;
+  }
+
+  /**
+   * The common case, cheaply: the passage lightly edited, right at the first expected position.
+   * It is aligned in a small normalised region from pieces of the quote found verbatim where they
+   * belong, and kept only when no rival can exist in the window that the full near search reads
+   * (see unrivalled); otherwise undefined, and the full search decides.
+   */
+  private closeLook(q: Query, predictions: readonly number[]): Candidate | undefined {
+    const m = q.quote.length;
+    if (m < LOCAL.minFuzzyQuote) return undefined;
+    const p = predictions[0];
+    const n = q.exact.length;
+    // Room for the context and for the alignment to overrun; an evaluation that would look further
+    // (widening over a long insertion) fails here and is left to the full search.
+    const from = Math.max(0, p - CLOSE - 2 * WORD);
+    const to = Math.min(this.text.length, p + n + Math.ceil(n * LOCAL.quoteRate) + CLOSE + 2 * WORD);
+    const norm = this.region(from, to, 0);
+    const at = toNormalized(norm, p);
+    const w: Window = { norm, from: Math.max(0, at - CLOSE), to: Math.min(norm.text.length, at + CLOSE) };
+    const text = norm.text;
+    const found: Candidate[] = [];
+    const add = (c: Candidate): void => {
+      if (plausible(c, q, LOCAL) && !found.some((f) => f.start === c.start && f.end === c.end)) found.push(c);
+    };
+    for (let i = text.indexOf(q.quote, w.from); i >= 0 && i <= w.to; i = text.indexOf(q.quote, i + 1)) add(this.evaluate(q, w, i, i + m, 0, predictions));
+    // Each piece where the quote starting about here would hold it; the pieces `seeded` samples
+    // first, as it would align from them.
+    const chunks = q.chunks.length;
+    const sampled = chunks <= 3 ? -1 : chunks >> 1;
+    const budget = Math.floor(LOCAL.quoteRate * m);
+    const drift = CLOSE + (m >> 3);
+    let seed = -1;
+    let seedEnd = 0;
+    for (let k = 0; k < chunks; k++) {
+      const chunk = q.chunks[k];
+      const i = text.indexOf(chunk, Math.max(0, at + q.offsets[k] - drift));
+      if (i < 0 || i > at + q.offsets[k] + drift) continue;
+      const preferred = sampled < 0 || k === 0 || k === sampled || k === chunks - 1;
+      if (seed < 0 || (preferred && !(sampled < 0 || seed === 0 || seed === sampled || seed === chunks - 1))) {
+        seed = k;
+        seedEnd = i + chunk.length;
+      }
+    }
+    if (seed >= 0) {
+      const aligned = this.extend(q, text, seed, seedEnd, budget);
+      if (aligned) add(this.evaluate(q, w, aligned.start, aligned.end, aligned.errors, predictions));
+    }
+    const outcome = choose(found);
+    if (outcome.kind !== 'found' || !this.unrivalled(q, p, outcome.best, norm)) return undefined;
+    return outcome.best;
+  }
+
+  /**
+   * Whether no candidate in the full near search's window could rival `best`, found at an
+   * expected position. A rival costs less than the winner plus the margin, so it has at most K
+   * quote errors, and each error breaks at most one word: of K + 1 words of the quote, a rival
+   * keeps one intact, and so verbatim in the raw text. If every occurrence of those words in the
+   * window is one of the winner's own, there is no rival.
+   */
+  private unrivalled(q: Query, p: number, best: Candidate, norm: NormalizedText): boolean {
+    // Only at an expected position is a closer candidate with more errors no rival.
+    if (best.distance >= DISTANCE_UNIT) return false;
+    const m = q.quote.length;
+    const K = Math.ceil((best.cost + MARGIN) / ERROR_WEIGHT) - 1;
+    const words = q.words;
+    if (words.length < K + 1) return false;
+    // The window and region the full search would read.
+    const radius = NEAR_RADIUS + q.slack + (m >> 3);
+    const from = Math.max(0, p - radius - 2 * WORD - REGION_MARGIN);
+    const to = Math.min(this.text.length, p + radius + m + Math.ceil(m * LOCAL.quoteRate) + 2 * WORD + REGION_MARGIN);
+    const slice = this.text.slice(from, to);
+    const start = toNormalized(norm, best.start);
+    // Any K + 1 of the words will do: those found nowhere else in the window.
+    let clean = 0;
+    for (const { text, offset } of words) {
+      // The winner's own copy of the word lies where its alignment puts it, give or take its errors.
+      const lo = norm.map[Math.max(0, Math.min(norm.text.length, start + offset - K - 1))];
+      const hi = norm.map[Math.max(0, Math.min(norm.text.length, start + offset + K + 1))];
+      let elsewhere = false;
+      for (let i = slice.indexOf(text); i >= 0 && !elsewhere; i = slice.indexOf(text, i + 1)) elsewhere = from + i < lo || from + i > hi;
+      if (!elsewhere && ++clean > K) return true;
+    }
+    return false;
   }
 
   /** Aligns the whole quote around one placed piece: backwards from its end, then forwards. */

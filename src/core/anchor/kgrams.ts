@@ -4,6 +4,7 @@
 // least MIN_INDEXED long contains a sampled k-gram, so looking up each of the string's k-grams
 // finds them all; each hit is then checked against the text.
 import { GREATER_THAN, foldQuote, isLineBreak, isSpace, normalize } from './normalize';
+import { int32 } from './slab';
 
 /** Length of the hashed k-grams, in normalised characters. */
 export const K = 8;
@@ -96,12 +97,12 @@ export class Probe {
   constructor(readonly pattern: string, readonly raw: string, fromPattern: Int32Array) {
     const m = pattern.length;
     this.fromPattern = fromPattern;
-    this.hashes = new Int32Array(m);
+    this.hashes = int32(m);
     for (let j = 0; j + K <= m; j++) {
       const c = pattern.charCodeAt(j);
       if (c !== SPACE && c !== GREATER_THAN) this.hashes[j] = hashNormalized(pattern, j);
     }
-    this.toPattern = new Int32Array(raw.length);
+    this.toPattern = int32(raw.length);
     for (let j = 0; j < m; j++) {
       const end = j + 1 < m ? fromPattern[j + 1] : raw.length;
       for (let o = fromPattern[j]; o < end; o++) this.toPattern[o] = j;
@@ -123,38 +124,53 @@ export interface Occurrence {
 
 /** A sparse index of a text's normalised k-grams, for exact lookups of normalised strings. */
 export class KGramIndex {
-  private readonly head: Int32Array;
-  private readonly next: Int32Array;
-  private readonly hashes: Int32Array;
-  private readonly positions: Int32Array;
-  private readonly counts: Int32Array;
+  /** Bucket `b` holds entries `[starts[b], starts[b + 1])` of `entries`, latest sample first. */
+  private readonly starts: Int32Array;
+  /** Each entry is a sample's raw offset and its hash, side by side: one cache line per lookup. */
+  private readonly entries: Int32Array;
   private readonly mask: number;
 
   constructor(readonly text: string) {
     const n = text.length;
-    const entries = Math.ceil(n / STEP);
+    const samples = Math.ceil(n / STEP);
     let size = 16;
-    while (size < entries * 2) size *= 2;
+    while (size < samples * 2) size *= 2;
     this.mask = size - 1;
-    this.head = new Int32Array(size).fill(-1);
-    this.counts = new Int32Array(size);
-    this.next = new Int32Array(entries);
-    this.hashes = new Int32Array(entries);
-    this.positions = new Int32Array(entries);
-    for (let e = 0; e < entries; e++) {
+    const hashes = new Int32Array(samples);
+    const positions = new Int32Array(samples);
+    const starts = new Int32Array(size + 1);
+    let total = 0;
+    for (let e = 0; e < samples; e++) {
       let p = e * STEP;
       const stop = Math.min(n, p + STEP);
       while (p < stop && !isPlain(text.charCodeAt(p))) p++;
       if (p >= stop) continue;
       const h = hashRaw(text, p);
       if (h === 0) continue;
-      const b = h & this.mask;
-      this.hashes[e] = h;
-      this.positions[e] = p;
-      this.next[e] = this.head[b];
-      this.head[b] = e;
-      this.counts[b]++;
+      hashes[e] = h;
+      positions[e] = p;
+      starts[h & this.mask]++;
+      total++;
     }
+    // Counts become the ends of the buckets; filling each from its end leaves its start behind.
+    for (let b = 1; b <= size; b++) starts[b] += starts[b - 1];
+    starts[size] = total;
+    const entries = new Int32Array(2 * total);
+    for (let e = 0; e < samples; e++) {
+      const h = hashes[e];
+      if (h === 0) continue;
+      const slot = --starts[h & this.mask];
+      entries[2 * slot] = positions[e];
+      entries[2 * slot + 1] = h;
+    }
+    this.starts = starts;
+    this.entries = entries;
+  }
+
+  /** How many samples share the bucket of hash `h`. */
+  private count(h: number): number {
+    const b = h & this.mask;
+    return this.starts[b + 1] - this.starts[b];
   }
 
   /**
@@ -165,28 +181,30 @@ export class KGramIndex {
    */
   occurrences(probe: Probe, limit: number): Occurrence[] {
     const { pattern, hashes, raw, toPattern, fromPattern } = probe;
-    const found = new Map<number, Occurrence>();
     if (pattern.length === 0) return [];
     if (pattern.length < MIN_INDEXED) return this.scan(pattern, limit);
+    const found: Occurrence[] = [];
     // Every occurrence of the whole contains one of its first LOOKUP_SPAN characters: looking
     // those up is enough, and each lookup is a cache miss into the large tables.
     const span = Math.min(pattern.length, LOOKUP_SPAN);
     const rawSpan = span < pattern.length ? fromPattern[span] : raw.length;
-    const counts = new Int32Array(span).fill(-1);
-    const tried = new Set<number>();
-    const count = (j: number): number => (counts[j] < 0 ? (counts[j] = this.counts[hashes[j] & this.mask]) : counts[j]);
+    const counts = int32(span).fill(-1);
+    // Each k-gram of an occurrence leads back to it: each implied start is checked once.
+    const tried: number[] = [];
+    const count = (j: number): number => (counts[j] < 0 ? (counts[j] = this.count(hashes[j])) : counts[j]);
+    const { starts, entries } = this;
     const lookup = (j: number): void => {
       const h = hashes[j];
-      for (let e = this.head[h & this.mask]; e >= 0 && found.size < limit; e = this.next[e]) {
-        if (this.hashes[e] !== h) continue;
-        const p = this.positions[e];
-        // Each k-gram of an occurrence leads back to it: check each implied start once.
+      const b = h & this.mask;
+      for (let e = starts[b], stop = starts[b + 1]; e < stop && found.length < limit; e++) {
+        if (entries[2 * e + 1] !== h) continue;
+        const p = entries[2 * e];
         const start = p - fromPattern[j];
-        if (tried.has(start)) continue;
-        tried.add(start);
+        if (tried.includes(start)) continue;
+        tried.push(start);
         // A copy laid out like the probe's raw text needs no normalising to check.
         const hit = start >= 0 && this.text.startsWith(raw, start) ? { start, end: start + raw.length } : this.verify(pattern, j, p);
-        if (hit) found.set(hit.start, hit);
+        if (hit && !found.some((f) => f.start === hit.start)) found.push(hit);
       }
     };
     for (let r = 0; r < STEP; r++) {
@@ -202,13 +220,11 @@ export class KGramIndex {
       }
       if (best >= 0) lookup(best);
     }
-    for (let j = 0; j < span && found.size < limit; j++) {
+    for (let j = 0; j < span && found.length < limit; j++) {
       if (hashes[j] !== 0 && count(j) <= RARE) lookup(j);
     }
-    return [...found.values()].sort((a, b) => a.start - b.start).slice(0, limit);
+    return found.sort((a, b) => a.start - b.start).slice(0, limit);
   }
-
-
 
   /**
    * Where the probe's pattern may lie, approximately: each sampled k-gram of the text that equals
@@ -220,11 +236,13 @@ export class KGramIndex {
     const { hashes, fromPattern } = probe;
     // Each vote packs its start and the voting offset into one number, so that a typed sort orders them.
     const votes: number[] = [];
+    const { starts, entries } = this;
     for (let j = 0; j < hashes.length; j++) {
       const h = hashes[j];
-      if (h === 0 || this.counts[h & this.mask] > maxBucket) continue;
-      for (let e = this.head[h & this.mask]; e >= 0; e = this.next[e]) {
-        if (this.hashes[e] === h) votes.push((this.positions[e] - fromPattern[j] + VOTE_BIAS) * VOTE_SPAN + (j % VOTE_SPAN));
+      if (h === 0 || this.count(h) > maxBucket) continue;
+      const b = h & this.mask;
+      for (let e = starts[b], stop = starts[b + 1]; e < stop; e++) {
+        if (entries[2 * e + 1] === h) votes.push((entries[2 * e] - fromPattern[j] + VOTE_BIAS) * VOTE_SPAN + (j % VOTE_SPAN));
       }
     }
     const sorted = Float64Array.from(votes).sort();

@@ -1,6 +1,7 @@
 // Editing prose changes characters that carry no meaning: lines are rewrapped, CRLF becomes LF,
 // an editor turns straight quotes into curly ones. Matching runs on a normalised copy of the text
 // in which those differences vanish, with a map back to the original offsets.
+import { int32 } from './slab';
 
 /** A normalised text and, for each of its characters, where it starts in the original. */
 export interface NormalizedText {
@@ -40,7 +41,7 @@ export function foldQuote(c: number): number {
 export function normalize(source: string, from = 0, to = source.length): NormalizedText {
   const lo = Math.max(0, from);
   const n = Math.min(source.length, to);
-  const map = new Int32Array(Math.max(0, n - lo) + 1);
+  const map = int32(Math.max(0, n - lo) + 1);
   // Most characters stay as they are: the output is built from slices of the source between the
   // few that change, which a regular expression finds faster than a loop could.
   let out = '';
