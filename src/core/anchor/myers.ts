@@ -287,7 +287,6 @@ export class LongPattern {
       for (let j = 0; j < stretch; j++) {
         const errors = back[j];
         if (errors > least) continue;
-        if (errors < least) furthest = 0;
         least = errors;
         furthest = j + 1;
       }
