@@ -107,7 +107,7 @@ const SHORT_CONTEXT = 8;
 const FRAME_PIECE = 6;
 /** Normalised regions kept, and how much wider than asked they are made. */
 const REGIONS = 4;
-const REGION_MARGIN = 128;
+const REGION_MARGIN = 32;
 /** How far from the expected position the close look places a passage (distance penalty under 1). */
 const CLOSE = 8;
 /** Recent shifts tried for the next passage: its own paragraph's, and the ones before a move. */
@@ -657,7 +657,7 @@ export class Anchorer {
     // Or most of a quote long enough not to be matched by chance, however its context fared; the
     // medium search, when it ran, already saw whether any piece of it is anywhere near.
     if (q.quote.length < EVIDENCE.minFuzzyQuote || (q.mediumRan && !q.piecesNear)) return false;
-    const rough = this.collect(q, sure, EVIDENCE, false, sure, LOCAL.radius + q.slack);
+    const rough = this.collect(q, sure, EVIDENCE, false, sure, LOCAL.radius + q.slack, true);
     return rough.some((c) => elsewhere(c.start));
   }
 
@@ -847,7 +847,7 @@ export class Anchorer {
    * Plausible candidates in windows around `centres` (by default the expected positions), costed
    * by their distance from the expected positions.
    */
-  private collect(q: Query, predictions: readonly number[], rules: Rules, fallback: boolean, centres = predictions, radius = rules.radius): Candidate[] {
+  private collect(q: Query, predictions: readonly number[], rules: Rules, fallback: boolean, centres = predictions, radius = rules.radius, every = false): Candidate[] {
     const m = q.quote.length;
     const found: Candidate[] = [];
     const add = (c: Candidate | undefined): void => {
@@ -867,12 +867,21 @@ export class Anchorer {
     // Any approximate candidate has an error, which costs more than this winner plus the margin.
     if (exact.kind === 'found' && exact.best.cost + MARGIN <= ERROR_WEIGHT) return found;
     if (m < rules.minFuzzyQuote) return found;
+    // Beside a verbatim candidate, an approximate one matters only where it would be at most half
+    // as far from an expected position: elsewhere it costs at least the margin more.
+    const verbatim = every ? undefined : found.filter(isExact).reduce<Candidate | undefined>((b, c) => (!b || c.cost < b.cost ? c : b), undefined);
+    const matters = (w: Window): boolean => {
+      if (!verbatim) return true;
+      const d = this.nearestDistance(w, m, Math.floor(rules.quoteRate * m), predictions);
+      return penalty(d) + 1 <= penalty(verbatim.distance) || ERROR_WEIGHT + penalty(d) < verbatim.cost + MARGIN;
+    };
     if (!fallback) {
-      for (const w of spans) for (const c of this.seeded(q, w, rules, predictions)) add(c);
+      for (const w of spans) if (matters(w)) for (const c of this.seeded(q, w, rules, predictions)) add(c);
     } else {
       // Every sampled piece was too damaged to seed: search the whole quote.
       const budget = Math.floor(rules.quoteRate * m);
       for (const w of spans) {
+        if (!matters(w)) continue;
         const [forward, reversed] = q.whole();
         for (const match of forward.best(w.norm.text, w.from, Math.min(w.norm.text.length, w.to + m + budget), budget, reversed)) {
           add(this.evaluate(q, w, match.start, match.end, match.errors, predictions));
@@ -880,6 +889,21 @@ export class Anchorer {
       }
     }
     return found;
+  }
+
+  /**
+   * The least distance from an expected position of any place in the window where a match could
+   * begin, allowing for a seed's piece, the error budget, and widening over an insertion.
+   */
+  private nearestDistance(w: Window, m: number, budget: number, predictions: readonly number[]): number {
+    // A seed's piece ends inside the window; the alignment around it may take in its errors, and
+    // widening (see evaluate) only moves a start back.
+    const back = WORD + Math.max(budget, WORD) + Math.max(m, 3 * 8) + WORD;
+    const lo = w.norm.map[Math.max(0, w.from - back)];
+    const hi = w.norm.map[Math.min(w.norm.text.length, w.to + WORD + budget)];
+    let d = Infinity;
+    for (const p of predictions) d = Math.min(d, p < lo ? lo - p : p > hi ? p - hi : 0);
+    return d;
   }
 
   /**

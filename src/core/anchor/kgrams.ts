@@ -87,26 +87,38 @@ function hashNormalized(s: string, j: number): number {
 
 /** A normalised string prepared for lookups, with a raw text that normalises to it. */
 export class Probe {
-  /** The hash of the k-gram at each offset of the pattern; 0 where none is sampled (a space, or too near the end). */
-  readonly hashes: Int32Array;
   /** For each offset of `raw`, the pattern offset of its normalised character. */
   readonly toPattern: Int32Array;
   /** For each offset of the pattern, the offset in `raw` where its character starts. */
   readonly fromPattern: Int32Array;
+  private readonly hashCache: Int32Array;
+  /** How many leading offsets have their hash computed: exact lookups need only the first few. */
+  private hashed = 0;
 
   constructor(readonly pattern: string, readonly raw: string, fromPattern: Int32Array) {
     const m = pattern.length;
     this.fromPattern = fromPattern;
-    this.hashes = int32(m);
-    for (let j = 0; j + K <= m; j++) {
-      const c = pattern.charCodeAt(j);
-      if (c !== SPACE && c !== GREATER_THAN) this.hashes[j] = hashNormalized(pattern, j);
-    }
+    this.hashCache = int32(m);
     this.toPattern = int32(raw.length);
     for (let j = 0; j < m; j++) {
       const end = j + 1 < m ? fromPattern[j + 1] : raw.length;
       for (let o = fromPattern[j]; o < end; o++) this.toPattern[o] = j;
     }
+  }
+
+  /**
+   * The hash of the k-gram at each offset of the pattern, computed for the first `count` at
+   * least; 0 where none is sampled (a space, or too near the end).
+   */
+  hashes(count = this.pattern.length): Int32Array {
+    const { pattern } = this;
+    const to = Math.min(count, pattern.length - K + 1);
+    for (let j = this.hashed; j < to; j++) {
+      const c = pattern.charCodeAt(j);
+      if (c !== SPACE && c !== GREATER_THAN) this.hashCache[j] = hashNormalized(pattern, j);
+    }
+    this.hashed = Math.max(this.hashed, to);
+    return this.hashCache;
   }
 
   /** A probe for a raw string: its normalised form. */
@@ -180,13 +192,16 @@ export class KGramIndex {
    * k-grams rare enough to look up for every offset.
    */
   occurrences(probe: Probe, limit: number): Occurrence[] {
-    const { pattern, hashes, raw, toPattern, fromPattern } = probe;
+    const { pattern, raw, toPattern, fromPattern } = probe;
     if (pattern.length === 0) return [];
     if (pattern.length < MIN_INDEXED) return this.scan(pattern, limit);
     const found: Occurrence[] = [];
     // Every occurrence of the whole contains one of its first LOOKUP_SPAN characters: looking
     // those up is enough, and each lookup is a cache miss into the large tables.
     const span = Math.min(pattern.length, LOOKUP_SPAN);
+    const hashes = probe.hashes(span);
+    // Each k-gram is looked up once, whichever loop asks first.
+    const looked = int32(span);
     const rawSpan = span < pattern.length ? fromPattern[span] : raw.length;
     const counts = int32(span).fill(-1);
     // Each k-gram of an occurrence leads back to it: each implied start is checked once.
@@ -194,6 +209,8 @@ export class KGramIndex {
     const count = (j: number): number => (counts[j] < 0 ? (counts[j] = this.count(hashes[j])) : counts[j]);
     const { starts, entries } = this;
     const lookup = (j: number): void => {
+      if (looked[j]) return;
+      looked[j] = 1;
       const h = hashes[j];
       const b = h & this.mask;
       for (let e = starts[b], stop = starts[b + 1]; e < stop && found.length < limit; e++) {
@@ -233,7 +250,8 @@ export class KGramIndex {
    * votes first. K-grams found in more than `maxBucket` places say nothing and are skipped.
    */
   votes(probe: Probe, maxBucket: number, tolerance: number, minVotes: number): Array<{ start: number; votes: number }> {
-    const { hashes, fromPattern } = probe;
+    const { fromPattern } = probe;
+    const hashes = probe.hashes();
     // Each vote packs its start and the voting offset into one number, so that a typed sort orders them.
     const votes: number[] = [];
     const { starts, entries } = this;
