@@ -454,6 +454,7 @@ export class Anchorer {
   private readonly breakCache: { crlf?: number[]; lf?: number[] } = {};
   private regions: NormalizedText[] = [];
   private kgramCache?: KGramIndex;
+  private hasCR?: boolean;
 
   constructor(readonly text: string) {}
 
@@ -565,7 +566,7 @@ export class Anchorer {
       for (let k = 0; k < 3; k++) u = old + countBefore(crlf, u);
       return u;
     }
-    if (raw.includes('\r\n') && !this.text.includes('\r')) {
+    if (raw.includes('\r\n') && !(this.hasCR ??= this.text.includes('\r'))) {
       const lf = this.breaks('lf');
       let u = old;
       for (let k = 0; k < 3; k++) u = old - countBefore(lf, u);
@@ -778,9 +779,8 @@ export class Anchorer {
     const reach = Math.max(DISTANCE_UNIT * (2 ** MARGIN), NEAR_RADIUS + q.slack);
     const needle = n > 0 ? q.exact : q.rawPrefix + q.rawSuffix;
     const at = n > 0 ? hit : hit - q.rawPrefix.length;
-    for (const p of predictions) {
-      const from = Math.max(0, p - reach);
-      const around = text.slice(from, p + n + reach);
+    for (const [from, to] of windows(predictions, reach, text.length)) {
+      const around = text.slice(from, to + n);
       for (let i = around.indexOf(needle); i >= 0; i = around.indexOf(needle, i + 1)) if (from + i !== at) return undefined;
     }
     return { start: hit, end: hit + n, quoteErrors: 0, contextErrors: 0, distance: 0, cost: 0 };
@@ -970,6 +970,21 @@ export class Anchorer {
     if (m < LOCAL.minFuzzyQuote) return undefined;
     const p = predictions[0];
     const n = q.exact.length;
+    // Every broken piece of the raw quote is an error or more, and certifying the winner takes one
+    // word per error: when too many pieces are broken, leave it to the full search unread.
+    const probes = q.probes;
+    let broken = 0;
+    if (probes.length > 0) {
+      // A slice keeps a missing piece from being sought to the end of the text.
+      const base = Math.max(0, p - 2 * CLOSE);
+      const around = this.text.slice(base, p + n + 2 * CLOSE + (n >> 2));
+      for (let k = 0; k < probes.length; k++) {
+        const expected = p + k * PROBE_PIECE - base;
+        const i = around.indexOf(probes[k], Math.max(0, expected - CLOSE - k));
+        if (i < 0 || i > expected + CLOSE + k) broken++;
+      }
+    }
+    if (broken >= q.words.length || 2 * broken > probes.length) return undefined;
     // Room for the context and for the alignment to overrun; an evaluation that would look further
     // (widening over a long insertion) fails here and is left to the full search.
     const from = Math.max(0, p - CLOSE - 2 * WORD);
