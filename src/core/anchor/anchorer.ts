@@ -20,7 +20,7 @@
 import type { AnchorStatus, Target } from '../model';
 import type { Range } from '../text';
 import { CodePointOffsets } from './codepoints';
-import { KGramIndex, Probe } from './kgrams';
+import { KGramIndex, MIN_INDEXED, Probe, type Occurrence } from './kgrams';
 import { LongPattern, Pattern, WORD, alignBackward, alignForward, patterns, searchEnds } from './myers';
 import { int32 } from './slab';
 import { GREATER_THAN, isLineBreak, isSpace as isSpaceCode, normalize, toNormalized, type NormalizedText } from './normalize';
@@ -205,6 +205,7 @@ class Query {
   private probeSlices?: string[];
   private pieceCache?: Array<{ text: string; offset: number }>;
   private wordCache?: Array<{ text: string; offset: number }>;
+  private framePieceCache?: string[];
   /** The quote cut into pieces of at most one machine word, and their offsets. */
   readonly chunks: string[] = [];
   readonly offsets: number[] = [];
@@ -296,6 +297,16 @@ class Query {
       this.wordCache = out.sort((a, b) => b.text.length - a.text.length || a.offset - b.offset);
     }
     return this.wordCache;
+  }
+
+  /** Short pieces of the raw prefix and suffix, end to end, to look for them cheaply. */
+  get framePieces(): readonly string[] {
+    if (!this.framePieceCache) {
+      const out: string[] = [];
+      for (const side of [this.rawPrefix, this.rawSuffix]) for (let i = 0; i + FRAME_PIECE <= side.length; i += FRAME_PIECE) out.push(side.slice(i, i + FRAME_PIECE));
+      this.framePieceCache = out;
+    }
+    return this.framePieceCache;
   }
 
   /** Prefix + quote + suffix, for lookups in the k-gram index. */
@@ -427,6 +438,34 @@ function windows(predictions: readonly number[], radius: number, length: number)
 /** A space or a straight quote mark (which may stand for a curly one in the raw text). */
 function isQuoteOrSpace(c: number): boolean {
   return c === 0x20 || c === 0x22 || c === 0x27;
+}
+
+/**
+ * Whether a match of `side` with at most an eighth of its length in errors could end inside
+ * `text[from, to)`: such a match keeps one of that many pieces plus one intact.
+ */
+function someIntact(side: string, text: string, from: number, to: number): boolean {
+  const count = (side.length >> 3) + 1;
+  const lo = Math.max(0, from - side.length - (side.length >> 3));
+  for (let k = 0; k < count; k++) {
+    const piece = side.slice(Math.floor((k * side.length) / count), Math.floor(((k + 1) * side.length) / count));
+    const i = text.indexOf(piece, lo);
+    if (i >= 0 && i + piece.length <= to) return true;
+  }
+  return false;
+}
+
+/** The parts of the spans `a` that lie inside the spans `b` (both sorted and disjoint). */
+function intersect(a: ReadonlyArray<[number, number]>, b: ReadonlyArray<[number, number]>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const [af, at] of a) {
+    for (const [bf, bt] of b) {
+      const from = Math.max(af, bf);
+      const to = Math.min(at, bt);
+      if (from <= to) out.push([from, to]);
+    }
+  }
+  return out;
 }
 
 function isHighSurrogate(c: number): boolean {
@@ -620,7 +659,8 @@ export class Anchorer {
     let medium = choose(found);
     if (medium.kind === 'found' && medium.best.distance > LOCAL.radius + q.slack + (q.quote.length >> 3)) {
       const best = medium.best;
-      const far = this.far(q, predictions).filter((f) => !samePlace(f, best));
+      // A verbatim copy rivals a verbatim winner only within about eight times its distance.
+      const far = this.far(q, predictions, isExact(best) ? 8 * (best.distance + DISTANCE_UNIT) : undefined).filter((f) => !samePlace(f, best));
       // A look-alike some way off and a verbatim copy further still: no way to tell which is ours.
       if (!isExact(best) && far.length > 0) return AMBIGUOUS;
       // A verbatim copy further off weighs against a verbatim one some way off, by distance.
@@ -677,11 +717,7 @@ export class Anchorer {
     const [prefix, suffix] = q.frame();
     // Either side of the context, found at all, keeps at least one of its short pieces verbatim:
     // where none is, nothing needs normalising or aligning.
-    const pieces = [q.rawPrefix, q.rawSuffix].flatMap((side) => {
-      const out: string[] = [];
-      for (let i = 0; i + FRAME_PIECE <= side.length; i += FRAME_PIECE) out.push(side.slice(i, i + FRAME_PIECE));
-      return out;
-    });
+    const pieces = q.framePieces;
     const reach = LOCAL.radius + q.slack + (m >> 3) + 2 * m + 2 * WORD;
     const centres = predictions.filter((p) => {
       const slice = this.text.slice(Math.max(0, p - reach), p + reach);
@@ -697,10 +733,16 @@ export class Anchorer {
       if (!both) continue;
       // Each side may have taken an edit or two of its own.
       const span = 2 * m + WORD;
-      const ends = searchEnds(prefix, text, Math.max(0, w.from - span - prefix.length), w.to + 1, prefix.length >> 3);
-      const starts = searchEnds(suffix, text, w.from, Math.min(text.length, w.to + span + suffix.length + 4), suffix.length >> 3).map((e) => e.end - suffix.length);
+      const prefixFrom = Math.max(0, w.from - span - prefix.length);
+      if (!someIntact(q.prefix, text, prefixFrom, w.to + 1)) continue;
+      const ends = searchEnds(prefix, text, prefixFrom, w.to + 1, prefix.length >> 3).filter((e) => elsewhere(w.norm.map[e.end]));
+      if (ends.length === 0) continue;
       // The passage between may have grown by an inserted sentence.
-      if (ends.some((e) => elsewhere(w.norm.map[e.end]) && starts.some((s) => s >= e.end - 2 && s <= e.end + 2 * m + WORD))) return true;
+      const suffixFrom = Math.max(w.from, ends[0].end - 2);
+      const suffixTo = Math.min(text.length, w.to + span + suffix.length + 4, ends[ends.length - 1].end + 2 * m + WORD + suffix.length);
+      if (!someIntact(q.suffix, text, suffixFrom, suffixTo)) continue;
+      const starts = searchEnds(suffix, text, suffixFrom, suffixTo, suffix.length >> 3).map((e) => e.end - suffix.length);
+      if (ends.some((e) => starts.some((s) => s >= e.end - 2 && s <= e.end + 2 * m + WORD))) return true;
     }
     return false;
   }
@@ -731,9 +773,34 @@ export class Anchorer {
     if (pieces.length === 0) return [];
     const n = q.exact.length;
     const m = q.quote.length;
-    const hits: Array<{ start: number; piece: number }> = [];
+    const near = LOCAL.radius + q.slack + (m >> 3);
+    const tolerance = 16 + (m >> 3);
     // Around the positions that come from placed passages only: a guessed jump is checked closely.
-    for (const [from, to] of windows(q.sure.length > 0 ? q.sure : predictions, MEDIUM_RADIUS, this.text.length)) {
+    const spans = windows(q.sure.length > 0 ? q.sure : predictions, MEDIUM_RADIUS, this.text.length);
+    // A copy of the quote with its whole context, verbatim (a paragraph moved), is a candidate
+    // beside which an approximate one matters only at about half its distance (see collect), so
+    // pieces are looked up no further than that.
+    const whole = q.rawPrefix + q.exact + q.rawSuffix;
+    const copies: number[] = [];
+    for (const [from, to] of spans) {
+      const slice = this.text.slice(from, to + whole.length);
+      for (let i = slice.indexOf(whole); i >= 0 && copies.length < MAX_EXACT; i = slice.indexOf(whole, i + 1)) copies.push(from + i + q.rawPrefix.length);
+    }
+    let scanned = spans;
+    if (copies.length > 0) {
+      let d = Infinity;
+      for (const c of copies) for (const p of predictions) d = Math.min(d, Math.abs(c - p));
+      // A cluster's candidates may begin up to its window, the alignment's errors and a widening
+      // over an insertion nearer than its centre.
+      const reach = Math.ceil((d - DISTANCE_UNIT) / 2) + tolerance + 3 * WORD + Math.ceil(m * LOCAL.quoteRate) + Math.max(m, 3 * 8);
+      const radius = Math.max(near + tolerance + WORD, reach);
+      if (radius < MEDIUM_RADIUS) {
+        const inside = predictions.filter((p) => spans.some(([from, to]) => p >= from && p <= to));
+        scanned = intersect(windows(inside, radius, this.text.length), spans);
+      }
+    }
+    const hits: Array<{ start: number; piece: number }> = [];
+    for (const [from, to] of scanned) {
       const slice = this.text.slice(from, to + n);
       pieces.forEach((piece, k) => {
         const found: number[] = [];
@@ -743,11 +810,9 @@ export class Anchorer {
       });
     }
     hits.sort((a, b) => a.start - b.start);
-    const near = LOCAL.radius + q.slack + (m >> 3);
     q.mediumRan = true;
     q.piecesNear = hits.some((h) => predictions.some((p) => Math.abs(h.start - p) <= near));
     const needed = Math.min(2, pieces.length);
-    const tolerance = 16 + (m >> 3);
     const clusters: Array<{ centre: number; agreeing: number }> = [];
     for (let i = 0; i < hits.length;) {
       let j = i + 1;
@@ -756,9 +821,10 @@ export class Anchorer {
       if (agreeing >= needed) clusters.push({ centre: hits[(i + j) >> 1].start, agreeing });
       i = j;
     }
-    if (clusters.length === 0) return [];
     clusters.sort((a, b) => b.agreeing - a.agreeing);
     const centres = clusters.slice(0, MEDIUM_CLUSTERS).map((c) => c.centre);
+    for (const c of copies) if (!centres.some((x) => Math.abs(x - c) <= tolerance)) centres.push(c);
+    if (centres.length === 0) return [];
     return this.collect(q, predictions, LOCAL, false, centres, tolerance + WORD);
   }
 
@@ -1082,11 +1148,30 @@ export class Anchorer {
     return { start, end: pos, errors };
   }
 
-  /** Exact occurrences of prefix + quote + suffix anywhere in the text. */
-  private far(q: Query, predictions: readonly number[]): Candidate[] {
+  /**
+   * Exact occurrences of prefix + quote + suffix anywhere in the text, through the k-gram index.
+   * With `around`, copies laid out like the target's own text are looked for verbatim only that
+   * far from an expected position (none further could rival the candidate at hand), and the
+   * index serves only for copies whose whitespace differs.
+   */
+  private far(q: Query, predictions: readonly number[], around?: number): Candidate[] {
     const pattern = q.prefix + q.quote + q.suffix;
     if (pattern.length < FAR_MIN) return [];
-    return this.kgrams().occurrences(q.probe, FAR_LIMIT).map((o) => {
+    const probe = q.probe;
+    let occurrences: Occurrence[];
+    if (around === undefined || probe.pattern.length < MIN_INDEXED) {
+      occurrences = this.kgrams().occurrences(probe, FAR_LIMIT);
+    } else {
+      const { raw } = probe;
+      const seen = new Map<number, Occurrence>();
+      for (const [from, to] of windows(predictions, around + raw.length, this.text.length)) {
+        const slice = this.text.slice(from, to + raw.length);
+        for (let i = slice.indexOf(raw); i >= 0 && seen.size < FAR_LIMIT; i = slice.indexOf(raw, i + 1)) seen.set(from + i, { start: from + i, end: from + i + raw.length });
+      }
+      for (const o of this.kgrams().occurrences(probe, FAR_LIMIT, false)) if (!seen.has(o.start)) seen.set(o.start, o);
+      occurrences = [...seen.values()].sort((a, b) => a.start - b.start).slice(0, FAR_LIMIT);
+    }
+    return occurrences.map((o) => {
       const norm = normalize(this.text, o.start, o.end);
       const start = norm.map[q.prefix.length];
       const end = q.quote.length > 0 ? norm.map[q.prefix.length + q.quote.length] : start;
@@ -1094,7 +1179,6 @@ export class Anchorer {
     });
   }
 
-  /** A candidate from normalised window offsets, with its context compared. */
   /**
    * A candidate from normalised window offsets, with its context compared. When text was
    * inserted inside the passage near one end, the closest match of the quote leaves that end

@@ -189,9 +189,9 @@ export class KGramIndex {
    * Every raw range whose normalised form is the probe's pattern, by start; at most `limit`.
    * Copies laid out like the probe's raw text (the usual case: a moved paragraph) are found
    * through one rare k-gram per sampling residue; copies whose whitespace differs, only through
-   * k-grams rare enough to look up for every offset.
+   * k-grams rare enough to look up for every offset; without `sameLayout`, only the latter.
    */
-  occurrences(probe: Probe, limit: number): Occurrence[] {
+  occurrences(probe: Probe, limit: number, sameLayout = true): Occurrence[] {
     const { pattern, raw, toPattern, fromPattern } = probe;
     if (pattern.length === 0) return [];
     if (pattern.length < MIN_INDEXED) return this.scan(pattern, limit);
@@ -220,11 +220,12 @@ export class KGramIndex {
         if (tried.includes(start)) continue;
         tried.push(start);
         // A copy laid out like the probe's raw text needs no normalising to check.
-        const hit = start >= 0 && this.text.startsWith(raw, start) ? { start, end: start + raw.length } : this.verify(pattern, j, p);
+        const copy = start >= 0 && this.text.charCodeAt(start) === raw.charCodeAt(0) && this.text.startsWith(raw, start);
+        const hit = copy ? { start, end: start + raw.length } : this.verify(pattern, j, p);
         if (hit && !found.some((f) => f.start === hit.start)) found.push(hit);
       }
     };
-    for (let r = 0; r < STEP; r++) {
+    for (let r = 0; sameLayout && r < STEP; r++) {
       // In a copy at s the sample sits at the first plain character from s + r + i * STEP.
       let best = -1;
       for (let g = r; g < rawSpan; g += STEP) {
