@@ -27,11 +27,13 @@ const ESSAY = [
   '',
 ].join('\n');
 
-/** The blank-line block of the text around an offset. */
+/** The blank-line block of the text around an offset (LF or CRLF line ends). */
 function blockAt(text: string, offset: number): Range {
-  const start = text.lastIndexOf('\n\n', offset);
-  const end = text.indexOf('\n\n', offset);
-  return { start: start < 0 ? 0 : start + 2, end: end < 0 ? text.length : end };
+  const blank = /\r?\n\r?\n/g;
+  let start = 0;
+  for (let m = blank.exec(text); m && m.index < offset; m = blank.exec(text)) start = m.index + m[0].length;
+  const after = /\r?\n\r?\n/.exec(text.slice(offset));
+  return { start, end: after ? offset + after.index : text.length };
 }
 
 /** A target for the first occurrence of `quote` (or the `nth`), bounded by its block. */
@@ -401,8 +403,29 @@ suite('anchor: hints, batches and suggestions', () => {
       results.map((r) => ({ start: r.start, end: r.end, status: r.status })),
       tracked.map((r, i) => ({ start: r?.start, end: r?.end, status: i < picked.length - 1 ? 'fuzzy' : 'anchored' })),
     );
-    // Alone, an approximate match thousands of characters from where it was is not believed.
-    assert.strictEqual(new Anchorer(changed).anchor(picked[0].target).status, 'detached');
+    // Alone, an approximate match thousands of characters from where it was is believed only on
+    // strong evidence: here one letter changed in a long passage whose context is intact.
+    const alone = new Anchorer(changed).anchor(picked[0].target);
+    assert.deepStrictEqual({ start: alone.start, end: alone.end, status: alone.status }, { start: tracked[0]?.start, end: tracked[0]?.end, status: 'fuzzy' });
+  });
+
+  test('alone, a far approximate match on weak evidence is not believed; neighbours making the same jump confirm it', () => {
+    const essay = generateEssay(12_000, 7, 0);
+    const picked = makeAnnotations(essay, 6, 3, 40, 120).sort((a, b) => a.range.start - b.range.start);
+    const insertion = generateEssay(4_000, 8, 0).text + '\n';
+    // One letter in twelve changed in each passage: too many for a passage alone far off.
+    const edits: TextEdit[] = [{ start: 0, end: 0, text: insertion }];
+    for (const p of picked) {
+      for (let at = p.range.start + 4; at < p.range.end - 4; at += 12) edits.push({ start: at, end: at + 1, text: essay.text[at] === 'x' ? 'y' : 'x' });
+    }
+    const changed = applyEdits(essay.text, edits);
+    const tracked = picked.map((p) => mapRangeThroughEdits(p.range, edits));
+    for (const p of picked) assert.strictEqual(new Anchorer(changed).anchor(p.target).status, 'detached');
+    const results = new Anchorer(changed).anchorAll(picked.map((p) => p.target));
+    assert.deepStrictEqual(
+      results.map((r) => ({ start: r.start, end: r.end, status: r.status })),
+      tracked.map((r) => ({ start: r?.start, end: r?.end, status: 'fuzzy' })),
+    );
   });
 
   test('nearest suggests what a detached target most resembles', () => {
@@ -415,5 +438,109 @@ suite('anchor: hints, batches and suggestions', () => {
     assert.ok(suggestion);
     assert.strictEqual(changed.slice(suggestion.start, suggestion.end), rewritten);
     assert.strictEqual(new Anchorer('# Nothing alike\n').nearest(target), undefined);
+  });
+});
+
+suite('anchor: passages moved and edited', () => {
+  const SECTIONED = [
+    '# Deceptive alignment',
+    '',
+    'The counting argument says that there are many more deceptive models than aligned ones.',
+    '',
+    '## The argument',
+    '',
+    'Among all the goals a model could have, almost all would lead it to play along during training.',
+    '',
+    '## Simplicity',
+    '',
+    'A simplicity prior favours short descriptions, and a deceptive model may be simpler than an aligned one.',
+    '',
+    '## Reward',
+    '',
+    'Reward is not the optimization target: it is how strongly an update reinforces the computations that produced the behaviour.',
+    '',
+  ].join('\n');
+  const REWARD = 'Reward is not the optimization target: it is how strongly an update reinforces the computations that produced the behaviour.';
+
+  /** The sections after the title, Reward moved first. */
+  function reorder(text: string): string {
+    const [head, ...sections] = text.split('\n## ');
+    return [head, sections[2].trimEnd() + '\n', sections[0], sections[1]].join('\n## ');
+  }
+
+  function at(text: string, quote: string): Range {
+    const start = text.indexOf(quote);
+    assert.ok(start >= 0 && text.indexOf(quote, start + 1) < 0, `"${quote}" is in the text once`);
+    return { start, end: start + quote.length };
+  }
+
+  function assertPlaced(result: AnchorResult, text: string, quote: string): void {
+    assert.deepStrictEqual({ status: result.status, text: text.slice(result.start, result.end) }, { status: 'fuzzy', text: quote });
+    assertAt(result, at(text, quote), 'fuzzy');
+  }
+
+  /** A long essay with the Reward paragraph, and the same essay with it moved far and edited. */
+  function movedFar(edit: (paragraph: string) => string): { before: string; after: string } {
+    // Without stock phrases, whose copies of "reward is not the optimisation target" would be rivals.
+    const base = generateEssay(200_000, 5, 0, false).text;
+    const one = base.indexOf('\n\n', base.length * 0.3) + 2;
+    const two = base.indexOf('\n\n', base.length * 0.8) + 2;
+    const before = `${base.slice(0, one)}${REWARD}\n\n${base.slice(one)}`;
+    const after = `${base.slice(0, one)}${base.slice(one, two)}${edit(REWARD)}\n\n${base.slice(two)}`;
+    return { before, after };
+  }
+
+  test('sections reordered and a word respelled: the quote that opens its paragraph follows it', () => {
+    const { target } = targetOf(SECTIONED, 'Reward is not the optimization target');
+    // Its paragraph starts the quote: the prefix is empty, the suffix intact.
+    assert.strictEqual(target.quote.prefix, '');
+    const changed = reorder(SECTIONED).replace('optimization', 'optimisation');
+    assert.ok(changed.indexOf('## Reward') < changed.indexOf('## The argument'));
+    assertPlaced(new Anchorer(changed).anchor(target), changed, 'Reward is not the optimisation target');
+    assertPlaced(new Anchorer(changed).anchorAll([target])[0], changed, 'Reward is not the optimisation target');
+    // The same in a file whose line ends became CRLF.
+    const crlf = changed.replace(/\n/g, '\r\n');
+    assertPlaced(new Anchorer(crlf).anchorAll([target])[0], crlf, 'Reward is not the optimisation target');
+  });
+
+  test('moved a long way and a word respelled: found anywhere in a long essay', () => {
+    const { before, after } = movedFar((p) => p.replace('optimization', 'optimisation'));
+    const { target, range } = targetOf(before, 'Reward is not the optimization target');
+    const moved = at(after, 'Reward is not the optimisation target');
+    assert.ok(moved.start - range.start > 50_000, 'moved far');
+    assertPlaced(new Anchorer(after).anchor(target), after, 'Reward is not the optimisation target');
+    assertPlaced(new Anchorer(after).anchorAll([target])[0], after, 'Reward is not the optimisation target');
+  });
+
+  test('moved a long way and reflowed in a CRLF file: a quote that differs only in whitespace is found', () => {
+    const quote = 'Reward is not the optimization target: it is how strongly';
+    const { before, after } = movedFar((p) => p.replace('target: it', 'target:\nit'));
+    const { target } = targetOf(before.replace(/\n/g, '\r\n'), quote);
+    const text = after.replace(/\n/g, '\r\n');
+    const expected = 'Reward is not the optimization target:\r\nit is how strongly';
+    assertPlaced(new Anchorer(text).anchor(target), text, expected);
+    assertPlaced(new Anchorer(text).anchorAll([target])[0], text, expected);
+    // Its context changed a little too: still consistent, still found.
+    const edited = after.replace('reinforces', 'reinforced').replace(/\n/g, '\r\n');
+    assertPlaced(new Anchorer(edited).anchor(target), edited, expected);
+  });
+
+  test('moved and edited, but a look-alike elsewhere is as close: detached', () => {
+    const { before, after } = movedFar((p) => p.replace('optimization', 'optimisation'));
+    const { target } = targetOf(before, 'Reward is not the optimization target');
+    // Another copy of the paragraph, differing from the original by one other letter.
+    const twin = REWARD.replace('optimization', 'optimizatian');
+    const text = `${after.slice(0, 1000)}\n\n${twin}\n\n${after.slice(1000)}`;
+    assert.strictEqual(new Anchorer(text).anchor(target).status, 'detached');
+    assert.strictEqual(new Anchorer(text).anchorAll([target])[0].status, 'detached');
+  });
+
+  test('moved a long way with too much changed, or too short to tell: detached', () => {
+    const respelled = movedFar((p) => p.replace('optimization', 'optimisaton').replace('Reward is not', 'Reward isn\'t'));
+    const { target } = targetOf(respelled.before, 'Reward is not the optimization target');
+    assert.strictEqual(new Anchorer(respelled.after).anchor(target).status, 'detached');
+    const short = movedFar((p) => p.replace('not the', 'not a'));
+    const { target: few } = targetOf(short.before, 'Reward is not the');
+    assert.strictEqual(new Anchorer(short.after).anchor(few).status, 'detached');
   });
 });

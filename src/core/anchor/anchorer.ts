@@ -71,7 +71,7 @@ type Outcome = { kind: 'none' } | { kind: 'ambiguous' } | { kind: 'found'; best:
  * approximately, which only another annotation making the same jump can confirm.
  */
 type Via = 'near' | 'far' | 'tentative';
-type Located = { kind: 'none' } | { kind: 'ambiguous' } | { kind: 'found'; best: Candidate; via: Via };
+type Located = { kind: 'none' } | { kind: 'ambiguous' } | { kind: 'found'; best: Candidate; via: Via; predictions: readonly number[] };
 
 /** One error costs as much as being 16 times further away (see penalty). */
 const ERROR_WEIGHT = 4;
@@ -101,6 +101,20 @@ const REPAIR = 3;
 const BLANK_LINE = /\n[ \t\r>]*\n/;
 /** Shortest word of a quote looked up verbatim: shorter ones are everywhere. */
 const MIN_WORD = 4;
+/** Shortest quote placed far from where it was expected, approximately, with no neighbour to confirm it. */
+const DISTANT_QUOTE = 20;
+/** Such a quote has at most one error per this many characters... */
+const DISTANT_RATE = 24;
+/** ...and at least this many characters of quote and context match. */
+const DISTANT_EVIDENCE = 48;
+/** Nothing else in the text may come within this many more errors of the target. */
+const DISTINCT = 2;
+/** Words read beyond those needed to prove a match unique, in case some are everywhere. */
+const SPARE_WORDS = 8;
+/** A word found in more places than this is not read through... */
+const WORD_HITS = 512;
+/** ...and no more places than this are checked for a rival. */
+const CHECKED_PLACES = 2048;
 /** Context shorter than this cannot show a few errors' difference. */
 const SHORT_CONTEXT = 8;
 /** Pieces of the context looked up verbatim before its frame is sought. */
@@ -160,6 +174,10 @@ interface Pending {
   base: number;
   shift: number;
   result: AnchorResult;
+  /** How it was found, to judge it alone if no confirmation comes. */
+  q: Query;
+  predictions: readonly number[];
+  best: Candidate;
 }
 
 /**
@@ -376,6 +394,18 @@ function plausible(c: Candidate, q: Query, rules: Rules): boolean {
 }
 
 /**
+ * Whether a candidate far from where it was expected is clearly the passage, lightly edited: a
+ * quote long enough to tell, hardly changed, with its context consistent, and enough of them
+ * matching to rule out chance.
+ */
+function strong(q: Query, c: Candidate): boolean {
+  const m = q.quote.length;
+  const context = q.context;
+  if (m < DISTANT_QUOTE || c.quoteErrors * DISTANT_RATE > m || c.contextErrors * 8 > context) return false;
+  return m - c.quoteErrors + context - c.contextErrors >= DISTANT_EVIDENCE;
+}
+
+/**
  * The cheapest candidate, unless another one elsewhere comes within the margin, or lies at half
  * the distance or less from where the passage was expected: fewer errors further away do not
  * outweigh that (an edited passage near its place against a verbatim copy of it further off).
@@ -503,8 +533,12 @@ export class Anchorer {
     const expected = hint ?? this.positionOf(target);
     q.slack = drift(expected);
     const found = this.place(q, [expected], 1);
-    // Alone, a far approximate match has no neighbour to confirm it.
-    return (found.kind === 'found' && found.via !== 'tentative' && this.result(q, found.best)) || DETACHED;
+    if (found.kind !== 'found') return DETACHED;
+    const result = this.result(q, found.best);
+    if (!result) return DETACHED;
+    // Alone, a far approximate match has no neighbour to confirm it: it must stand on its own.
+    if (found.via === 'tentative' && !this.distinct({ index: 0, base: expected, shift: 0, result, q, predictions: found.predictions, best: found.best })) return DETACHED;
+    return result;
   }
 
   /**
@@ -519,6 +553,12 @@ export class Anchorer {
     let lastBase = 0;
     // The shift of each passage placed near where it was expected.
     const settled = new Map<number, number>();
+    // A jump no other passage confirms may still be believed on its own evidence.
+    const unconfirmed = (p: Pending): void => {
+      if (!this.distinct(p)) return;
+      results[p.index] = p.result;
+      settled.set(p.index, p.shift);
+    };
     for (const i of order) {
       const q = new Query(targets[i]);
       const base = this.positionOf(targets[i]);
@@ -528,20 +568,27 @@ export class Anchorer {
       const found = this.place(q, [...trusted, ...guesses], trusted.length);
       const result = found.kind === 'found' ? this.result(q, found.best) : undefined;
       if (found.kind !== 'found' || !result) continue;
-      const current: Pending = { index: i, base, shift: result.start - base, result };
+      const current: Pending = { index: i, base, shift: result.start - base, result, q, predictions: found.predictions, best: found.best };
       if (found.via === 'tentative') {
         // A far approximate match is believed when another passage, apart from it, made the same jump.
         const agreeing = pending.filter((p) => agree(p, current));
         if (agreeing.length === 0) {
+          if (pending.length === MAX_PENDING) unconfirmed(pending[0]);
           pending = [...pending.slice(-(MAX_PENDING - 1)), current];
           continue;
         }
-        for (const p of agreeing) results[p.index] = p.result;
+        for (const p of pending) {
+          if (agreeing.includes(p)) results[p.index] = p.result;
+          else unconfirmed(p);
+        }
         pending = [];
       }
       results[i] = current.result;
       if (found.via === 'near') {
-        for (const p of pending) if (agree(p, current)) results[p.index] = p.result;
+        for (const p of pending) {
+          if (agree(p, current)) results[p.index] = p.result;
+          else unconfirmed(p);
+        }
         pending = [];
       }
       // Moved with its paragraph or not, a placed passage predicts where the next ones went.
@@ -549,6 +596,7 @@ export class Anchorer {
       settled.set(i, current.shift);
       lastBase = base;
     }
+    for (const p of pending) unconfirmed(p);
     // A second look at what is still detached, now that the passages on both sides are placed:
     // paragraphs moved away between two annotations leave the first pass a stale guess, which
     // the next passage's shift corrects.
@@ -562,8 +610,9 @@ export class Anchorer {
       const trusted = [...new Set([after, before].filter((j): j is number => j !== undefined).map((j) => base + (settled.get(j) ?? 0)))];
       q.slack = drift(this.positionOf(targets[after]) - base);
       const found = this.place(q, trusted, trusted.length);
-      const result = found.kind === 'found' && found.via !== 'tentative' ? this.result(q, found.best) : undefined;
-      if (result) results[i] = result;
+      const result = found.kind === 'found' ? this.result(q, found.best) : undefined;
+      if (!result || found.kind !== 'found') return;
+      if (found.via !== 'tentative' || this.distinct({ index: i, base, shift: result.start - base, result, q, predictions: found.predictions, best: found.best })) results[i] = result;
     });
     return results;
   }
@@ -637,13 +686,73 @@ export class Anchorer {
     // Where evidence of the passage is looked for: the neighbours' predictions, which follow the
     // text, rather than the stored position, which a move far above leaves pointing anywhere.
     q.sure = sure.length > 1 ? sure.slice(0, -1) : sure;
-    const found = this.locate(q, [...new Set(raw.map(clamp))]);
+    const predictions = [...new Set(raw.map(clamp))];
+    const found = this.locate(q, predictions);
     if (found.kind !== 'found') return found;
     const best = found.best;
     let distance = Infinity;
     for (const p of sure) distance = Math.min(distance, Math.abs(best.start - p));
     const via: Via = distance <= LOCAL.radius + q.slack + ((best.end - best.start) >> 3) ? 'near' : isExact(best) ? 'far' : 'tentative';
-    return { kind: 'found', best, via };
+    return { kind: 'found', best, via, predictions };
+  }
+
+  /**
+   * Whether a far approximate match that no other passage confirms is believed alone: a passage
+   * moved and edited, clearly itself, unlike anything else in the text, with nothing to suggest it
+   * is still where it was expected. Costly, so asked only once confirmation has failed.
+   */
+  private distinct(pending: Pending): boolean {
+    const { q, predictions, best } = pending;
+    return strong(q, best) && !this.nearEvidence(q, predictions, best) && this.unique(q, best);
+  }
+
+  /**
+   * Whether nothing else in the text resembles the target as closely as `best` does, give or take
+   * DISTINCT errors. Such a rival keeps intact one of any DISTINCT + errors + 1 words of prefix +
+   * quote + suffix (each error breaks at most one word), and so verbatim in the raw text: every
+   * occurrence of that many words, each found in few enough places to read them all, is checked.
+   */
+  private unique(q: Query, best: Candidate): boolean {
+    const pattern = q.prefix + q.quote + q.suffix;
+    const limit = best.quoteErrors + best.contextErrors + DISTINCT;
+    const words: Array<{ text: string; offset: number }> = [];
+    for (let i = 0; i < pattern.length;) {
+      let j = i;
+      while (j < pattern.length && !isQuoteOrSpace(pattern.charCodeAt(j))) j++;
+      if (j > i) words.push({ text: pattern.slice(i, j), offset: i });
+      i = j + 1;
+    }
+    // Longer words are rarer: read the longest few, and keep those found in the fewest places.
+    words.sort((a, b) => b.text.length - a.text.length || a.offset - b.offset);
+    const read: number[][] = [];
+    for (const word of words.slice(0, limit + 1 + SPARE_WORDS)) {
+      const hits: number[] = [];
+      for (let i = this.text.indexOf(word.text); i >= 0 && hits.length <= WORD_HITS; i = this.text.indexOf(word.text, i + 1)) hits.push(i - word.offset);
+      if (hits.length <= WORD_HITS) read.push(hits);
+    }
+    if (read.length <= limit) return false;
+    // Where each chosen word's occurrences imply the pattern starts.
+    const starts = read.sort((a, b) => a.length - b.length).slice(0, limit + 1).flat();
+    if (starts.length > CHECKED_PLACES) return false;
+    starts.sort((a, b) => a - b);
+    const whole = new LongPattern(pattern);
+    const tail = q.quote.length + q.suffix.length;
+    // Whitespace may make the raw text around a rival longer than the pattern: read generously.
+    const slack = 2 * (limit + SHORT_CONTEXT);
+    for (let i = 0; i < starts.length;) {
+      let j = i + 1;
+      while (j < starts.length && starts[j] - starts[j - 1] <= slack) j++;
+      const from = Math.max(0, starts[i] - slack - (pattern.length >> 2));
+      const to = Math.min(this.text.length, starts[j - 1] + 2 * pattern.length + slack);
+      i = j;
+      const norm = normalize(this.text, from, to);
+      for (const v of whole.valleys(norm.text, 0, norm.text.length, limit)) {
+        // The valley ends where the suffix does; its quote began about a quote and suffix earlier.
+        const start = norm.map[Math.max(0, v.end - tail)];
+        if (Math.abs(start - best.start) > Math.max(limit, (q.quote.length >> 1) - limit)) return false;
+      }
+    }
+    return true;
   }
 
   private locate(q: Query, predictions: readonly number[]): Outcome {
@@ -757,8 +866,12 @@ export class Anchorer {
     if (m < WIDE.minFuzzyQuote) return [];
     const tolerance = 16 + (m >> 3);
     const quoteOffset = q.probe.fromPattern[q.prefix.length] ?? 0;
-    const places = this.kgrams().votes(q.probe, SEED_BUCKET, tolerance, SEED_VOTES);
-    const centres = places.slice(0, MEDIUM_CLUSTERS).map((p) => p.start + quoteOffset);
+    const places = this.kgrams().votes(q.probe, SEED_BUCKET, tolerance, 1);
+    let chosen = places.filter((p) => p.votes >= SEED_VOTES);
+    // A passage both moved and edited may keep one sampled k-gram only: single votes are heeded
+    // when nothing better is found, for a quote long enough to be believed far off.
+    if (chosen.length === 0 && m >= DISTANT_QUOTE) chosen = places;
+    const centres = chosen.slice(0, MEDIUM_CLUSTERS).map((p) => p.start + quoteOffset);
     return centres.length > 0 ? this.collect(q, predictions, WIDE, false, centres, tolerance + WORD) : [];
   }
 
