@@ -261,6 +261,48 @@ suite('anchor: properties', () => {
     }), { numRuns: 120 });
   });
 
+  test('blocks moved and lightly edited: every annotation on its text or detached; a long passage with one letter changed follows its block', () => {
+    const plan = fc.record({
+      moves: fc.array(fc.record({ which: nat, to: nat, offset: nat, reflow: fc.boolean() }), { minLength: 1, maxLength: 4 }),
+      noise: fc.option(small.chars),
+    });
+    fc.assert(fc.property(essayArb(0), plan, ({ essay, annotations }, { moves, noise }) => {
+      let state: State = { text: essay.text, ranges: annotations.map((a) => a.range) };
+      const edited = new Set<number>();
+      for (const move of moves) {
+        const i = move.which % annotations.length;
+        const r = state.ranges[i];
+        if (!r || edited.has(i)) continue;
+        edited.add(i);
+        // One letter of the passage changed, or one of its spaces turned into a line break, at
+        // least eight characters from either end; then its block moved somewhere else.
+        const inner = state.text.slice(r.start + 8, r.end - 8);
+        const offsets = [...inner.matchAll(move.reflow ? / (?=\S)/g : /[a-z]/g)].map((m) => r.start + 8 + m.index);
+        if (offsets.length > 0) {
+          const at = offsets[move.offset % offsets.length];
+          const replacement = move.reflow ? '\n' : state.text[at] === 'q' ? 'z' : 'q';
+          state = apply(state, [{ start: at, end: at + 1, text: replacement }]);
+        }
+        const blocks = splitBlocks(state.text);
+        const b = blocks.findIndex((x) => x.start <= r.start && r.end <= x.end);
+        if (b >= 1 && b <= blocks.length - 2) state = run(state, { kind: 'moveBlock', at: b - 1, to: move.to });
+      }
+      if (noise) state = run(state, noise);
+      check(state, annotations);
+      if (noise) return;
+      // With nothing else touched, a passage long enough to tell, its context intact, is found.
+      const results = new Anchorer(state.text).anchorAll(annotations.map((a) => a.target));
+      for (const i of edited) {
+        const { exact, prefix, suffix } = annotations[i].target.quote;
+        const truth = state.ranges[i];
+        if (!truth || exact.length < 48 || prefix.length + suffix.length < 32) continue;
+        const r = results[i];
+        assert.notStrictEqual(r.status, 'detached', `annotation ${i} ${JSON.stringify(exact)} should follow its block`);
+        assert.strictEqual(judge(r, truth), 'correct');
+      }
+    }), { numRuns: 120 });
+  });
+
   test('repeated paragraphs: an annotation on one copy stays on that copy', () => {
     const op = fc.oneof(...Object.values(small)) as fc.Arbitrary<Op>;
     const repeated = fc.record({
