@@ -599,16 +599,19 @@ export class Anchorer {
     for (const p of pending) unconfirmed(p);
     // A second look at what is still detached, now that the passages on both sides are placed:
     // paragraphs moved away between two annotations leave the first pass a stale guess, which
-    // the next passage's shift corrects.
+    // the next passages' shifts correct. Two on each side, as the nearest may itself have moved.
     order.forEach((i, k) => {
       if (results[i] !== DETACHED) return;
-      const before = order.slice(0, k).reverse().find((j) => settled.has(j));
-      const after = order.slice(k + 1).find((j) => settled.has(j));
-      if (after === undefined) return;
+      const before: number[] = [];
+      for (let j = k - 1; j >= 0 && before.length < 2; j--) if (settled.has(order[j])) before.push(order[j]);
+      const after: number[] = [];
+      for (let j = k + 1; j < order.length && after.length < 2; j++) if (settled.has(order[j])) after.push(order[j]);
+      if (after.length === 0) return;
       const q = new Query(targets[i]);
       const base = this.positionOf(targets[i]);
-      const trusted = [...new Set([after, before].filter((j): j is number => j !== undefined).map((j) => base + (settled.get(j) ?? 0)))];
-      q.slack = drift(this.positionOf(targets[after]) - base);
+      const neighbours = [after[0], before[0], after[1], before[1]].filter((j): j is number => j !== undefined);
+      const trusted = [...new Set(neighbours.map((j) => base + (settled.get(j) ?? 0)))];
+      q.slack = drift(this.positionOf(targets[after[0]]) - base);
       const found = this.place(q, trusted, trusted.length);
       const result = found.kind === 'found' ? this.result(q, found.best) : undefined;
       if (!result || found.kind !== 'found') return;
