@@ -298,6 +298,20 @@ class Query {
     return this.probeSlices;
   }
 
+  /** How many words `words` holds, counted without building it. */
+  get wordCount(): number {
+    if (this.wordCache) return this.wordCache.length;
+    const quote = this.quote;
+    let count = 0;
+    for (let i = 0; i < quote.length;) {
+      let j = i;
+      while (j < quote.length && !isQuoteOrSpace(quote.charCodeAt(j))) j++;
+      if (j - i >= MIN_WORD) count++;
+      i = j + 1;
+    }
+    return count;
+  }
+
   /**
    * The words of the quote that read the same in the raw text (no quote marks, which
    * normalisation straightens), longest first, with their offsets in the quote.
@@ -1155,18 +1169,21 @@ export class Anchorer {
     // Every broken piece of the raw quote is an error or more, and certifying the winner takes one
     // word per error: when too many pieces are broken, leave it to the full search unread.
     const probes = q.probes;
-    let broken = 0;
     if (probes.length > 0) {
+      const tooMany = Math.min(q.wordCount, (probes.length >> 1) + 1);
+      let broken = 0;
       // A slice keeps a missing piece from being sought to the end of the text.
       const base = Math.max(0, p - 2 * CLOSE);
       const around = this.text.slice(base, p + n + 2 * CLOSE + (n >> 2));
-      for (let k = 0; k < probes.length; k++) {
+      for (let k = 0; k < probes.length && broken < tooMany; k++) {
         const expected = p + k * PROBE_PIECE - base;
-        const i = around.indexOf(probes[k], Math.max(0, expected - CLOSE - k));
-        if (i < 0 || i > expected + CLOSE + k) broken++;
+        const from = Math.max(0, expected - CLOSE - k);
+        if (!around.slice(from, expected + CLOSE + k + PROBE_PIECE).includes(probes[k])) broken++;
       }
+      if (broken >= tooMany) return undefined;
+    } else if (q.wordCount === 0) {
+      return undefined;
     }
-    if (broken >= q.words.length || 2 * broken > probes.length) return undefined;
     // Room for the context and for the alignment to overrun; an evaluation that would look further
     // (widening over a long insertion) fails here and is left to the full search.
     const from = Math.max(0, p - CLOSE - 2 * WORD);
@@ -1247,8 +1264,14 @@ export class Anchorer {
     const slack = Math.min(WORD, budget + 2);
     let errors = 0;
     let pos = end;
+    // An intact piece aligns with no error over its own length: no need to align it.
     for (let k = chunk; k >= 0; k--) {
-      const span = alignBackward(backward[k], text, pos, q.chunks[k].length + slack);
+      const piece = q.chunks[k];
+      if (text.endsWith(piece, pos)) {
+        pos -= piece.length;
+        continue;
+      }
+      const span = alignBackward(backward[k], text, pos, piece.length + slack);
       errors += span.errors;
       pos -= span.length;
       if (errors > budget) return undefined;
@@ -1256,7 +1279,12 @@ export class Anchorer {
     const start = pos;
     pos = end;
     for (let k = chunk + 1; k < q.chunks.length; k++) {
-      const span = alignForward(forward[k], text, pos, q.chunks[k].length + slack);
+      const piece = q.chunks[k];
+      if (text.startsWith(piece, pos)) {
+        pos += piece.length;
+        continue;
+      }
+      const span = alignForward(forward[k], text, pos, piece.length + slack);
       errors += span.errors;
       pos += span.length;
       if (errors > budget) return undefined;
@@ -1308,8 +1336,9 @@ export class Anchorer {
     // Inserted text about as long as the quote is allowed for; much more, and the match is likely
     // another copy further on.
     const reach = Math.max(m, 3 * 8) + WORD;
-    const fitBefore = (at: number): number => alignBackward(prefix, text, at, prefix.length + (prefix.length >> 1) + 2).errors;
-    const fitAfter = (at: number): number => alignForward(suffix, text, at, suffix.length + (suffix.length >> 1) + 2).errors;
+    // Context found intact needs no aligning.
+    const fitBefore = (at: number): number => (text.endsWith(q.prefix, at) ? 0 : alignBackward(prefix, text, at, prefix.length + (prefix.length >> 1) + 2).errors);
+    const fitAfter = (at: number): number => (text.startsWith(q.suffix, at) ? 0 : alignForward(suffix, text, at, suffix.length + (suffix.length >> 1) + 2).errors);
     let before = fitBefore(start);
     let after = fitAfter(end);
     // The context fits exactly at the new edge, having fitted clearly worse at the match (or at
