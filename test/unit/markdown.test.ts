@@ -2,7 +2,15 @@ import * as assert from 'assert';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import type { Nodes, Root } from 'mdast';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { SKIP, visit } from 'unist-util-visit';
 import { OutlineIndex, parseOutline, type Outline, type OutlineBlock, type Section } from '../../src/core/markdown';
+import { makeProcessor } from '../../src/core/markdown/parse';
+import { generateEssay } from '../../bench/essay';
 
 /** Everything an outline says, as plain data. */
 function snapshot(outline: Outline): { blocks: unknown; headings: unknown; sections: unknown; links: unknown; problems: unknown } {
@@ -195,6 +203,103 @@ suite('markdown: what the outline reports', () => {
     assert.strictEqual(index.outline, index.outline);
     index.update(essay + 'x', [{ start: essay.length, end: essay.length, text: 'x' }]);
     assert.notStrictEqual(index.outline.text, essay);
+  });
+});
+
+/**
+ * Heading texts and links read straight from remark-parse + remark-gfm's own tree, with none of the
+ * outline's code: what the outline must report.
+ */
+function fromRemark(text: string): { headings: [string, number][]; links: [string, number, number][] } {
+  const tree: Root = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml', 'toml']).parse(text);
+  const definitions = new Map<string, string>();
+  visit(tree, 'definition', (d) => {
+    if (!definitions.has(d.identifier)) definitions.set(d.identifier, d.url);
+  });
+  const plain = (node: Nodes): string => {
+    if (node.type === 'text' || node.type === 'inlineCode') return node.value;
+    if (node.type === 'break') return '\n';
+    if (node.type === 'html' || node.type === 'image' || node.type === 'imageReference' || !('children' in node)) return '';
+    return (node.children as Nodes[]).map(plain).join('');
+  };
+  const headings: [string, number][] = [];
+  const links: [string, number, number][] = [];
+  visit(tree, (node: Nodes) => {
+    if (node.type === 'heading') headings.push([plain(node), node.position!.end.offset!]);
+    if (node.type === 'image' || node.type === 'imageReference') return SKIP;
+    if (node.type !== 'link' && node.type !== 'linkReference') return undefined;
+    const url = node.type === 'link' ? node.url : definitions.get(node.identifier);
+    if (url !== undefined && !/^[a-z][a-z0-9+.-]*:/i.test(url) && !url.startsWith('//')) links.push([url, node.position!.start.offset!, node.position!.end.offset!]);
+    return SKIP;
+  });
+  return { headings, links };
+}
+
+suite('markdown: the outline agrees with the tree of remark-gfm itself', () => {
+  const agree = (text: string, label: string): void => {
+    const outline = new OutlineIndex(text, { chunkChars: 0 }).outline;
+    assert.deepStrictEqual({
+      headings: outline.headings.map((h): [string, number] => [h.text, h.end]),
+      links: outline.links.map((l): [string, number, number] => [l.url, l.start, l.end]),
+    }, fromRemark(text), label);
+  };
+
+  test('autolink literals in headings, links, tables and notes', () => {
+    const text = [
+      '# See www.example.com/a_(b) and https://x.org/path?q=1.',
+      '',
+      'Mail a.b+c@example.co.uk, mailto:x@y.org, xmpp:me@chat.org/home, www.commonmark.org/he<lp.',
+      '',
+      '## [https://inside.org](#target) and [www.x.com][r] then (www.google.com/search?q=Markup+(business))',
+      '',
+      '| www.a.org | b@c.de |',
+      '| - | - |',
+      '| [cell](#c) http://z.io/ | x |',
+      '',
+      'Text[^1] with a link [to www.y.com](../y.md#www) and ~~https://gone.org~~.',
+      '',
+      '[^1]: Note at http://n.org, [here](#n).',
+      '',
+      '[r]: ./r.md#www.z.com',
+      '',
+    ].join('\n');
+    agree(text, 'sample');
+    assert.ok(fromRemark(text).links.length >= 4);
+  });
+
+  test('the CommonMark examples and a generated essay', () => {
+    for (const { markdown, number } of specExamples) agree(markdown, `example ${number}`);
+    agree(generateEssay(60_000, 4), 'essay');
+  });
+
+  test('without an @ the parser skips email autolinks and gives the very same tree', () => {
+    const names = (emails: boolean): string[] => {
+      const extensions = makeProcessor(false, emails).data('micromarkExtensions') ?? [];
+      return extensions.flatMap((e) => Object.values(e.text ?? {}).flat().map((c) => (c as { name?: string }).name ?? ''));
+    };
+    assert.ok(names(true).includes('emailAutolink'));
+    assert.ok(!names(false).includes('emailAutolink'));
+    const words = [
+      'Plain words, a_b_c, _em_ and __strong__ with a-b.c+d, x.y, www.example.com/a_(b) and https://x.org/p?q=1.',
+      'Trailing spaces make a break  ',
+      'here, ~~struck~~ ~one~ and `code` then [a link](#t) [^n] [ref] ![img](i.png) <http://a.b> &amp; \\* end.',
+      '',
+      '# Heading with www.x.com and _emphasis_',
+      '',
+      '| a_b | c.d |',
+      '| - | - |',
+      '| +1 | -2 |',
+      '',
+      '[ref]: #r',
+      '[^n]: Note.',
+    ].join('\n');
+    const texts = [words, generateEssay(30_000, 9), ...specExamples.map((e) => e.markdown).filter((m) => !m.includes('@'))];
+    for (const frontMatter of [false, true]) {
+      for (const text of texts) {
+        assert.ok(!text.includes('@'));
+        assert.deepStrictEqual(makeProcessor(frontMatter, false).parse(text), makeProcessor(frontMatter, true).parse(text), text.slice(0, 60));
+      }
+    }
   });
 });
 

@@ -105,14 +105,55 @@ function remarkInjectDefinitions(this: { data(): Data }): void {
   (data.micromarkExtensions ??= []).push(injectionExtension);
 }
 
-function makeProcessor(frontMatter: boolean) {
-  const processor = unified().use(remarkParse).use(remarkGfm);
-  if (frontMatter) processor.use(remarkFrontmatter, ['yaml', 'toml']);
-  return processor.use(remarkInjectDefinitions).freeze();
+type MdastExtension = NonNullable<Data['fromMarkdownExtensions']>[number];
+
+function withoutTransforms(extension: MdastExtension): MdastExtension {
+  if (Array.isArray(extension)) return extension.map((e) => withoutTransforms(e) as (typeof extension)[number]);
+  return extension.transforms ? { ...extension, transforms: [] } : extension;
 }
 
-let withFrontMatter: ReturnType<typeof makeProcessor> | undefined;
-let withoutFrontMatter: ReturnType<typeof makeProcessor> | undefined;
+/**
+ * Drops the tree transforms of the mdast extensions. GFM's one finds autolink literals in text
+ * nodes and splits them into text and links, keeping the characters; every such link's URL has a
+ * scheme (http:, mailto:, xmpp:), which the outline leaves out. It takes about 8% of a parse.
+ */
+function remarkSkipTransforms(this: { data(): Data }): void {
+  const data = this.data();
+  if (data.fromMarkdownExtensions) data.fromMarkdownExtensions = data.fromMarkdownExtensions.map(withoutTransforms);
+}
+
+type MicromarkConstruct = { name?: string };
+
+function withoutEmailAutolinks(extension: MicromarkExtension): MicromarkExtension {
+  const text = extension.text as Record<string, MicromarkConstruct | MicromarkConstruct[]> | undefined;
+  if (!text) return extension;
+  const kept: Record<string, MicromarkConstruct[]> = {};
+  for (const [code, constructs] of Object.entries(text)) {
+    const rest = (Array.isArray(constructs) ? constructs : [constructs]).filter((c) => c.name !== 'emailAutolink');
+    if (rest.length > 0) kept[code] = rest;
+  }
+  return { ...extension, text: kept } as MicromarkExtension;
+}
+
+/**
+ * Drops GFM's email autolink literal construct, for text without an `@`, where it can never match.
+ * micromark tries it at the start of every word, reading the word twice; a failed try leaves no
+ * trace, so the tree is the same, and the parse about a fifth faster.
+ */
+function remarkSkipEmailAutolinks(this: { data(): Data }): void {
+  const data = this.data();
+  if (data.micromarkExtensions) data.micromarkExtensions = data.micromarkExtensions.map(withoutEmailAutolinks);
+}
+
+/** A processor for a slice: front matter only at the start of the text, email autolinks only where there is an `@`. */
+export function makeProcessor(frontMatter: boolean, emails: boolean) {
+  const processor = unified().use(remarkParse).use(remarkGfm);
+  if (frontMatter) processor.use(remarkFrontmatter, ['yaml', 'toml']);
+  if (!emails) processor.use(remarkSkipEmailAutolinks);
+  return processor.use(remarkInjectDefinitions).use(remarkSkipTransforms).freeze();
+}
+
+const processors: (ReturnType<typeof makeProcessor> | undefined)[] = [];
 
 /** The outcome of parsing a slice: its top-level blocks, or why it could not be parsed. */
 export type PieceResult = { ok: true; tops: TopBlock[] } | { ok: false; problem: string };
@@ -127,9 +168,9 @@ export function parsePiece(text: string, from: number, to: number, injection: In
   if (findDeepNesting(text, begin, to) >= 0) {
     return { ok: false, problem: `nested more than ${MAX_NESTING} levels deep` };
   }
-  const processor = atStart
-    ? (withFrontMatter ??= makeProcessor(true))
-    : (withoutFrontMatter ??= makeProcessor(false));
+  const at = text.indexOf('@', begin);
+  const emails = at >= 0 && at < to;
+  const processor = (processors[(atStart ? 2 : 0) + (emails ? 1 : 0)] ??= makeProcessor(atStart, emails));
   let tree: Root;
   let own: readonly string[] = NONE;
   pending = injection;
