@@ -38,6 +38,20 @@ const common = {
   legalComments: 'none',
 };
 
+/**
+ * The worker that parses parts of a long essay's first index (src/node/outlineThreads.ts). It is
+ * found next to the bundle that starts it, so it is written into each folder that holds one.
+ */
+function outlineWorker(outdir) {
+  return esbuild.build({
+    ...common,
+    entryPoints: { outlineWorker: 'src/node/outlineWorker.ts' },
+    outdir,
+    minify: production,
+    sourcemap: production ? false : 'linked',
+  });
+}
+
 const builds = [
   esbuild.build({
     ...common,
@@ -48,6 +62,7 @@ const builds = [
     sourcemap: production ? false : 'linked',
     metafile: true,
   }),
+  outlineWorker('dist'),
 ];
 
 if (args.has('--tests') || only) {
@@ -62,6 +77,7 @@ if (args.has('--tests') || only) {
     external: ['vscode', 'mocha', 'playwright-core', '@vscode/test-electron'],
     sourcemap: 'inline',
   }));
+  if (entries.some((e) => e.startsWith(join(root, 'test/unit/')))) builds.push(outlineWorker('out/test/unit'));
 }
 
 if (args.has('--bench')) {
@@ -70,7 +86,7 @@ if (args.has('--bench')) {
     entryPoints: { bench: 'bench/bench.ts' },
     outdir: 'out/bench',
     sourcemap: 'linked',
-  }));
+  }), outlineWorker('out/bench'));
 }
 
 const [ext] = await Promise.all(builds);

@@ -5,13 +5,14 @@
 import * as vscode from 'vscode';
 import { EssayAnnotations } from '../core/essay';
 import type { Logger } from '../core/log';
-import { OutlineCancelledError, OutlineIndex, type Outline } from '../core/markdown';
+import { OutlineCancelledError, OutlineIndex, type Outline, type ParallelParse } from '../core/markdown';
 import type { Sidecar } from '../core/model';
 import { essayPathOf, sidecarPathOf } from '../core/model';
 import { formatProblem, parseSidecar, mergeSidecars, type SidecarProblem } from '../core/sidecar';
 import { saveSidecar, UnreadableSidecarError } from '../core/store';
 import { LineIndex, stripBom, type TextEdit } from '../core/text';
 import { applyEdits, composeEdits } from '../core/track';
+import { outlineThreads } from '../node/outlineThreads';
 import { toEdits, toVsRange, toVsRangeInText } from './convert';
 import { fileAccessFor, readText } from './fileAccess';
 
@@ -45,6 +46,8 @@ export class Essay {
   private buildSignal = { cancelled: false };
   /** Called when a long essay's first index is ready. */
   onIndexed: (() => void) | undefined;
+  /** Worker threads that share the first index of a long essay; without them it is built on this thread. */
+  outlineHelpers: ParallelParse | undefined;
   private lines: LineIndex | undefined;
   private pending: TextEdit[][] = [];
   private pendingFrom = 0;
@@ -115,7 +118,7 @@ export class Essay {
       this.pending = [];
       this.pendingFrom = this.text.length;
       const signal = this.buildSignal;
-      this.building = OutlineIndex.build(this.text, { signal }).then((index) => {
+      this.building = OutlineIndex.build(this.text, { signal, parallel: this.outlineHelpers }).then((index) => {
         this.index = index;
         this.building = undefined;
         this.onIndexed?.();
@@ -209,6 +212,11 @@ export class EssayStore implements vscode.Disposable {
   /** Fires when an essay's outline was brought up to date after edits. */
   readonly onDidChangeOutline = this.outlineChanged.event;
 
+  /** Shared by every essay; a worker that cannot start or fails is reported, and its share parsed here. */
+  private readonly outlineHelpers = outlineThreads({
+    onError: (e) => this.log.warn(`Indexing a long essay on the extension host's thread alone: ${e.message}`),
+  });
+
   constructor(private readonly log: Logger) {}
 
   /** Starts following the editor and the disk, and loads the essays that have sidecars. */
@@ -242,6 +250,7 @@ export class EssayStore implements vscode.Disposable {
   private create(uri: vscode.Uri, text: string): Essay {
     const essay = new Essay(uri, text);
     essay.onIndexed = () => this.outlineChanged.fire(essay);
+    essay.outlineHelpers = this.outlineHelpers;
     return essay;
   }
 

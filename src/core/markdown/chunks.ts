@@ -142,6 +142,14 @@ export function* parseSpan(plan: SpanPlan, from: number): Generator<void, SpanRe
   }
 }
 
+/** Runs a parse to its end at once, without yielding. */
+export function drain<T>(steps: Generator<unknown, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
 /** Blocks parsed from part of a span, with the chunks that gave them (`first` relative to `tops`). */
 interface Parsed {
   tops: TopBlock[];

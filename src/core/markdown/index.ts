@@ -3,3 +3,4 @@
 export type { BlockKind, Heading, MarkdownLink, Outline, OutlineBlock, Section } from './types';
 export { OutlineCancelledError, OutlineIndex, parseOutline } from './outline-index';
 export type { BuildOptions, IndexOptions, OutlineEdit } from './outline-index';
+export type { ParallelParse, ParallelRun, PartResult, PartsJob } from './parts';

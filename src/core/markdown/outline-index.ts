@@ -11,11 +11,15 @@
 // grows. Link and footnote definitions are the one thing that reaches across chunks: each parse is
 // told the labels defined elsewhere, and when the set of labels changes, the blocks that may refer
 // to a changed label are parsed again. Front matter can only be in the first chunk.
+//
+// A long text's first index can also be shared with helper threads that the host provides
+// (parts.ts).
 import { buildOutline } from './outline';
 import { NO_INJECTION, parsePiece, type Injection, type TopBlock } from './parse';
 import { bracketWords, frontMatterLimit, guessDefinitions, isChunkStart } from './scan';
 import {
   DefinitionCounts,
+  drain,
   fixChunks,
   markSafe,
   mayReference,
@@ -23,7 +27,9 @@ import {
   spliceInto,
   type Changes,
   type SpanPlan,
+  type SpanResult,
 } from './chunks';
+import { joinParts, PartClaims, partBounds, parsePart, type ParallelParse, type ParallelRun, type PartResult, type PartsJob } from './parts';
 import type { Outline } from './types';
 
 /** One replacement in a change event: [start, end) of the text before the event becomes `text`. */
@@ -41,6 +47,16 @@ export interface BuildOptions {
   yieldFn?: () => Promise<void>;
   /** Checked after every yield; when set, build rejects with OutlineCancelledError. */
   signal?: { cancelled: boolean };
+  /**
+   * Starts helper threads that parse parts of the text while this thread parses the rest. Used
+   * for texts of at least parallelMinChars; without it, or when no helper starts, one thread
+   * parses everything.
+   */
+  parallel?: ParallelParse;
+  /** Shortest text worth starting helpers for; default 1 MiB. */
+  parallelMinChars?: number;
+  /** Preferred length of a part shared out among threads; default a 64th of the text, 16 to 64 KiB. */
+  partChars?: number;
 }
 
 /** Options of an OutlineIndex. */
@@ -60,11 +76,34 @@ export class OutlineCancelledError extends Error {
 /** Measured on a 2 MB essay: smaller chunks add per-parse overhead, larger ones superlinear cost. */
 const DEFAULT_CHUNK_CHARS = 8192;
 
-/** Part of a slice that build plans to use: steps vary, and a garbage collection can land in one. */
-const SLICE_MARGIN = 0.75;
+/**
+ * Part of a slice that build plans to use: steps vary, a garbage collection can land in one, and
+ * while helper threads run, this one can wait for a core.
+ */
+const SLICE_MARGIN = 0.5;
 
 /** A change event with more edits than this is re-parsed as one edit spanning them all. */
 const SEQUENTIAL_EDITS = 8;
+
+/**
+ * Below this, a helper costs more than it saves: besides starting (about 50 ms), a new thread runs
+ * the parser cold, and compiling it takes about a second of CPU, measured on 2 cores.
+ */
+const PARALLEL_MIN_CHARS = 1024 * 1024;
+
+/**
+ * Parts are claimed one at a time, so the last one a helper takes is what the calling thread may
+ * wait for at the end; many parts keep that short, and few keep each part's own overhead small.
+ */
+const PARTS_PER_TEXT = 64;
+const MIN_PART_CHARS = 16 * 1024;
+const MAX_PART_CHARS = 64 * 1024;
+
+/**
+ * Chunk length of the parts the calling thread parses while helpers run: they compete for cores,
+ * and a step must stay well inside a slice even when it takes several times longer than usual.
+ */
+const CALLER_CHUNK_CHARS = 2048;
 
 interface State {
   readonly text: string;
@@ -74,12 +113,26 @@ interface State {
   /** Number of opaque blocks: an edit whose window reaches one makes a re-index. */
   readonly opaque: number;
   readonly parsedChars: number;
+  /** Of those, the characters helper threads parsed. */
+  readonly helperChars: number;
 }
 
-function* indexText(text: string, chunkChars: number): Generator<void, State> {
+/** How the first index shares out its parts: see BuildOptions. */
+interface Sharing {
+  parallel: ParallelParse;
+  partChars: number;
+}
+
+/**
+ * A step of indexing: nothing (the caller may yield to the event loop before the next), or a
+ * promise to wait for (parts that helper threads are parsing).
+ */
+type Step = Promise<void> | void;
+
+function* indexText(text: string, chunkChars: number, sharing?: Sharing): Generator<Step, State> {
   const limit = frontMatterLimit(text);
   const counts = new DefinitionCounts();
-  if (text.length === 0) return { text, tops: [], limit, counts, opaque: 0, parsedChars: 0 };
+  if (text.length === 0) return { text, tops: [], limit, counts, opaque: 0, parsedChars: 0, helperChars: 0 };
   // Parse with the labels the text seems to define, then parse again the chunks the guess misled.
   const guess = guessDefinitions(text);
   yield;
@@ -92,21 +145,77 @@ function* indexText(text: string, chunkChars: number): Generator<void, State> {
     nextStop: () => text.length,
     onFailure: 'split',
   };
-  const span = yield* parseSpan(plan, 0);
+  const shared = sharing ? yield* parseShared(plan, sharing) : undefined;
+  const span = shared ?? (yield* parseSpan(plan, 0));
   const tops = span?.tops ?? [];
   markSafe(text, tops, limit);
   counts.add(tops, 1);
   const fixed = span ? yield* fixChunks(text, tops, 0, span.chunks, guess, counts.injection(), limit) : 0;
   let opaque = 0;
   for (const top of tops) if (top.problem) opaque++;
-  return { text, tops, limit, counts, opaque, parsedChars: (span?.parsedChars ?? 0) + fixed };
+  const helperChars = shared?.helperChars ?? 0;
+  return { text, tops, limit, counts, opaque, parsedChars: (span?.parsedChars ?? 0) + fixed, helperChars };
 }
 
-function drain<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
+/**
+ * Parses the whole text in parts, this thread taking them from the front while helpers take them
+ * from the back. Undefined when there is only one part or no helper starts. Parts a helper claimed
+ * and did not deliver (it failed) are parsed here after all.
+ */
+function* parseShared(plan: SpanPlan, sharing: Sharing): Generator<Step, (SpanResult & { helperChars: number }) | undefined> {
+  const { text } = plan;
+  const bounds = partBounds(text, plan.limit, sharing.partChars);
+  const count = bounds.length - 1;
+  if (count < 2) return undefined;
+  const job: PartsJob = {
+    text,
+    limit: plan.limit,
+    chunkChars: plan.chunkChars,
+    injection: plan.injection,
+    bounds,
+    claims: PartClaims.create(count).buffer,
+  };
+  const results: (PartResult | undefined)[] = new Array<PartResult | undefined>(count).fill(undefined);
+  let helperChars = 0;
+  let accepting = true;
+  let settled = false;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  let run: ParallelRun | undefined;
+  try {
+    run = sharing.parallel(job, (result) => {
+      if (!accepting || results[result.part]) return;
+      results[result.part] = result;
+      helperChars += result.parsedChars;
+      notify();
+    });
+  } catch {
+    run = undefined;
   }
+  if (!run) return undefined;
+  const stop = (): void => {
+    settled = true;
+    notify();
+  };
+  run.done.then(stop, stop);
+  const claims = new PartClaims(job.claims);
+  const chunkChars = Math.min(plan.chunkChars, CALLER_CHUNK_CHARS);
+  try {
+    // Starting a helper copies the text: a step of its own.
+    yield;
+    for (let part = claims.front(); part >= 0; part = claims.front()) results[part] = yield* parsePart(job, part, chunkChars);
+    while (!settled && results.includes(undefined)) yield new Promise<void>((resolve) => (wake = resolve));
+  } finally {
+    accepting = false;
+    run.stop();
+  }
+  for (let part = 0; part < count; part++) results[part] ??= yield* parsePart(job, part, chunkChars);
+  const joined = yield* joinParts(job, results as PartResult[]);
+  return { ...joined, helperChars };
 }
 
 function now(): number {
@@ -159,6 +268,7 @@ export class OutlineIndex {
   private cached: Outline | undefined;
   private lastReparsedChars = 0;
   private fullParses = 0;
+  private helperChars = 0;
   private readonly chunkChars: number;
 
   /** Parses the whole text, in chunks. */
@@ -169,32 +279,50 @@ export class OutlineIndex {
     this.lastReparsedChars = this.state.parsedChars;
   }
 
-  /** Builds the first index in slices that yield, none longer than sliceMs where the input allows. */
+  /**
+   * Builds the first index in slices that yield, none longer than sliceMs where the input allows,
+   * sharing the parsing with helper threads when options.parallel provides them.
+   */
   static async build(text: string, options: BuildOptions & IndexOptions = {}): Promise<OutlineIndex> {
     const index = new OutlineIndex('', options);
     const sliceMs = options.sliceMs ?? 50;
     const yieldFn = options.yieldFn ?? defaultYield;
-    const steps = indexText(text, index.chunkChars);
-    let sliceStart = now();
-    let stepStart = sliceStart;
-    for (;;) {
-      if (options.signal?.cancelled) throw new OutlineCancelledError();
-      const step = steps.next();
-      if (step.done) {
-        index.state = step.value;
-        break;
-      }
-      const time = now();
-      const last = time - stepStart;
-      stepStart = time;
-      // Yield early enough that a step twice as long as the last would still fit, with a margin.
-      if (time - sliceStart + 2 * last >= SLICE_MARGIN * sliceMs) {
-        await yieldFn();
+    const sharing = options.parallel && typeof SharedArrayBuffer === 'function' && text.length >= (options.parallelMinChars ?? PARALLEL_MIN_CHARS)
+      ? { parallel: options.parallel, partChars: options.partChars ?? Math.min(MAX_PART_CHARS, Math.max(MIN_PART_CHARS, Math.round(text.length / PARTS_PER_TEXT))) }
+      : undefined;
+    const steps = indexText(text, index.chunkChars, sharing);
+    try {
+      let sliceStart = now();
+      let stepStart = sliceStart;
+      for (;;) {
         if (options.signal?.cancelled) throw new OutlineCancelledError();
-        sliceStart = stepStart = now();
+        const step = steps.next();
+        if (step.done) {
+          index.state = step.value;
+          break;
+        }
+        if (step.value) {
+          // Helpers are parsing what is left; this thread is free until one delivers.
+          await step.value;
+          sliceStart = stepStart = now();
+          continue;
+        }
+        const time = now();
+        const last = time - stepStart;
+        stepStart = time;
+        // Yield early enough that a step twice as long as the last would still fit, with a margin.
+        if (time - sliceStart + 2 * last >= SLICE_MARGIN * sliceMs) {
+          await yieldFn();
+          if (options.signal?.cancelled) throw new OutlineCancelledError();
+          sliceStart = stepStart = now();
+        }
       }
+    } finally {
+      // A build given up half-way stops its helpers.
+      steps.return(index.state);
     }
     index.lastReparsedChars = index.state.parsedChars;
+    index.helperChars = index.state.helperChars;
     return index;
   }
 
@@ -209,9 +337,12 @@ export class OutlineIndex {
     return this.state.text;
   }
 
-  /** Characters parsed by the last update (or the first index), and how many whole-text indexes were made. */
-  get stats(): { lastReparsedChars: number; fullParses: number } {
-    return { lastReparsedChars: this.lastReparsedChars, fullParses: this.fullParses };
+  /**
+   * Characters parsed by the last update (or the first index), how many whole-text indexes were
+   * made, and how many characters of the first index helper threads parsed.
+   */
+  get stats(): { lastReparsedChars: number; fullParses: number; helperChars: number } {
+    return { lastReparsedChars: this.lastReparsedChars, fullParses: this.fullParses, helperChars: this.helperChars };
   }
 
   /**
@@ -320,7 +451,7 @@ export class OutlineIndex {
     }
     let opaque = this.state.opaque;
     for (const top of removed) if (top.problem) opaque--;
-    this.state = { text: next, tops, limit, counts, opaque, parsedChars: 0 };
+    this.state = { text: next, tops, limit, counts, opaque, parsedChars: 0, helperChars: 0 };
 
     const actual = counts.injection();
     let parsed = span.parsedChars + drain(fixChunks(next, tops, first, span.chunks, injection, actual, limit));
