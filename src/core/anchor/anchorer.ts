@@ -99,8 +99,10 @@ const SEED_VOTES = 2;
 /** Context errors that widening a candidate over an insertion inside the passage must save. */
 const REPAIR = 3;
 const BLANK_LINE = /\n[ \t\r>]*\n/;
-/** Shortest word of a quote looked up verbatim: shorter ones are everywhere. */
+/** Shortest word of a quote looked up verbatim: shorter ones are everywhere... */
 const MIN_WORD = 4;
+/** ...and words this long are tried first. */
+const LONG_WORD = 7;
 /** Shortest quote placed far from where it was expected, approximately, with no neighbour to confirm it. */
 const DISTANT_QUOTE = 20;
 /** Such a quote has at most one error per this many characters... */
@@ -314,19 +316,20 @@ class Query {
 
   /**
    * The words of the quote that read the same in the raw text (no quote marks, which
-   * normalisation straightens), longest first, with their offsets in the quote.
+   * normalisation straightens), the longer (rarer) ones first, with their offsets in the quote.
    */
   get words(): ReadonlyArray<{ text: string; offset: number }> {
     if (!this.wordCache) {
-      const out: Array<{ text: string; offset: number }> = [];
+      const long: Array<{ text: string; offset: number }> = [];
+      const short: Array<{ text: string; offset: number }> = [];
       const quote = this.quote;
       for (let i = 0; i < quote.length;) {
         let j = i;
         while (j < quote.length && !isQuoteOrSpace(quote.charCodeAt(j))) j++;
-        if (j - i >= MIN_WORD) out.push({ text: quote.slice(i, j), offset: i });
+        if (j - i >= MIN_WORD) (j - i >= LONG_WORD ? long : short).push({ text: quote.slice(i, j), offset: i });
         i = j + 1;
       }
-      this.wordCache = out.sort((a, b) => b.text.length - a.text.length || a.offset - b.offset);
+      this.wordCache = long.concat(short);
     }
     return this.wordCache;
   }
@@ -482,6 +485,18 @@ function windows(predictions: readonly number[], radius: number, length: number)
 /** A space or a straight quote mark (which may stand for a curly one in the raw text). */
 function isQuoteOrSpace(c: number): boolean {
   return c === 0x20 || c === 0x22 || c === 0x27;
+}
+
+/** The words of a normalised string that read the same in the raw text, MIN_WORD long or more. */
+function wordsOf(text: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length;) {
+    let j = i;
+    while (j < text.length && !isQuoteOrSpace(text.charCodeAt(j))) j++;
+    if (j - i >= MIN_WORD) out.push(text.slice(i, j));
+    i = j + 1;
+  }
+  return out;
 }
 
 /**
@@ -845,9 +860,16 @@ export class Anchorer {
     // where none is, nothing needs normalising or aligning.
     const pieces = q.framePieces;
     const reach = LOCAL.radius + q.slack + (m >> 3) + 2 * m + 2 * WORD;
+    // The quote verbatim keeps its longest word; a side with at most k errors keeps one of any
+    // k + 1 of its words. Where neither can be, there is nothing to normalise.
+    const quoteWord = q.words.length > 0 ? q.words[0].text : undefined;
+    const [prefixWords, suffixWords] = [wordsOf(q.prefix), wordsOf(q.suffix)];
+    const keeps = (words: readonly string[], length: number, slice: string): boolean => words.length <= length >> 3 || words.some((w) => slice.includes(w));
     const centres = predictions.filter((p) => {
       const slice = this.text.slice(Math.max(0, p - reach), p + reach);
-      return pieces.some((piece) => slice.includes(piece));
+      if (!pieces.some((piece) => slice.includes(piece))) return false;
+      const halvesMay = halves.length > 0 && (quoteWord === undefined || slice.includes(quoteWord));
+      return halvesMay || (both && keeps(prefixWords, q.prefix.length, slice) && keeps(suffixWords, q.suffix.length, slice));
     });
     for (const w of this.windows(centres, LOCAL.radius + q.slack, m)) {
       const text = w.norm.text;
@@ -1259,8 +1281,6 @@ export class Anchorer {
 
   /** Aligns the whole quote around one placed piece: backwards from its end, then forwards. */
   private extend(q: Query, text: string, chunk: number, end: number, budget: number): { start: number; end: number; errors: number } | undefined {
-    const forward = q.patterns();
-    const backward = q.reversed();
     const slack = Math.min(WORD, budget + 2);
     let errors = 0;
     let pos = end;
@@ -1271,7 +1291,7 @@ export class Anchorer {
         pos -= piece.length;
         continue;
       }
-      const span = alignBackward(backward[k], text, pos, piece.length + slack);
+      const span = alignBackward(q.reversed()[k], text, pos, piece.length + slack);
       errors += span.errors;
       pos -= span.length;
       if (errors > budget) return undefined;
@@ -1284,7 +1304,7 @@ export class Anchorer {
         pos += piece.length;
         continue;
       }
-      const span = alignForward(forward[k], text, pos, piece.length + slack);
+      const span = alignForward(q.patterns()[k], text, pos, piece.length + slack);
       errors += span.errors;
       pos += span.length;
       if (errors > budget) return undefined;
@@ -1331,14 +1351,16 @@ export class Anchorer {
    */
   private evaluate(q: Query, w: Window, start: number, end: number, quoteErrors: number, predictions: readonly number[]): Candidate {
     const text = w.norm.text;
-    const [prefix, suffix] = q.contextual();
+    // The context's patterns are built only if it is not found intact.
+    const prefix = q.prefix;
+    const suffix = q.suffix;
     const m = q.quote.length;
     // Inserted text about as long as the quote is allowed for; much more, and the match is likely
     // another copy further on.
     const reach = Math.max(m, 3 * 8) + WORD;
     // Context found intact needs no aligning.
-    const fitBefore = (at: number): number => (text.endsWith(q.prefix, at) ? 0 : alignBackward(prefix, text, at, prefix.length + (prefix.length >> 1) + 2).errors);
-    const fitAfter = (at: number): number => (text.startsWith(q.suffix, at) ? 0 : alignForward(suffix, text, at, suffix.length + (suffix.length >> 1) + 2).errors);
+    const fitBefore = (at: number): number => (text.endsWith(prefix, at) ? 0 : alignBackward(q.contextual()[0], text, at, prefix.length + (prefix.length >> 1) + 2).errors);
+    const fitAfter = (at: number): number => (text.startsWith(suffix, at) ? 0 : alignForward(q.contextual()[1], text, at, suffix.length + (suffix.length >> 1) + 2).errors);
     let before = fitBefore(start);
     let after = fitAfter(end);
     // The context fits exactly at the new edge, having fitted clearly worse at the match (or at
