@@ -21,7 +21,7 @@ import type { AnchorStatus, Target } from '../model';
 import type { Range } from '../text';
 import { CodePointOffsets } from './codepoints';
 import { KGramIndex, MIN_INDEXED, Probe, type Occurrence } from './kgrams';
-import { LongPattern, Pattern, WORD, alignBackward, alignForward, patterns, searchEnds } from './myers';
+import { LongPattern, Pattern, WORD, alignBackward, alignForward, searchEnds } from './myers';
 import { int32 } from './slab';
 import { GREATER_THAN, isLineBreak, isSpace as isSpaceCode, normalize, toNormalized, type NormalizedText } from './normalize';
 
@@ -229,9 +229,10 @@ class Query {
   /** The quote cut into pieces of at most one machine word, and their offsets. */
   readonly chunks: string[] = [];
   readonly offsets: number[] = [];
-  private forward?: Pattern[];
-  private backward?: Pattern[];
-  private contextPatterns?: [Pattern, Pattern];
+  private readonly forward: Array<Pattern | undefined> = [];
+  private readonly backward: Array<Pattern | undefined> = [];
+  private prefixPattern?: Pattern;
+  private suffixPattern?: Pattern;
   private framePatterns?: [Pattern, Pattern];
   private wholePatterns?: [LongPattern, LongPattern];
 
@@ -361,8 +362,9 @@ class Query {
     return this.prefix.length + this.suffix.length;
   }
 
-  patterns(): Pattern[] {
-    return (this.forward ??= patterns(this.chunks));
+  /** Piece `k` of the quote, prepared for alignment on first need. */
+  pattern(k: number): Pattern {
+    return (this.forward[k] ??= new Pattern(this.chunks[k]));
   }
 
   /** The whole quote, forwards and reversed, for searches that a chain of pieces could derail. */
@@ -370,8 +372,9 @@ class Query {
     return (this.wholePatterns ??= [new LongPattern(this.quote), new LongPattern(this.quote, true)]);
   }
 
-  reversed(): Pattern[] {
-    return (this.backward ??= patterns(this.chunks, true));
+  /** Piece `k` reversed, to align it backwards from where it ends. */
+  reversed(k: number): Pattern {
+    return (this.backward[k] ??= new Pattern(this.chunks[k], true));
   }
 
   /** The prefix and the suffix, both forwards, to look for them on their own. */
@@ -383,13 +386,14 @@ class Query {
     return this.framePatterns;
   }
 
-  /** The prefix (reversed) and the suffix. */
-  contextual(): [Pattern, Pattern] {
-    if (!this.contextPatterns) {
-      const table = int32(256);
-      this.contextPatterns = [new Pattern(this.prefix, true, table, 0), new Pattern(this.suffix, false, table, 128)];
-    }
-    return this.contextPatterns;
+  /** The prefix reversed, to align it backwards from where the quote starts. */
+  before(): Pattern {
+    return (this.prefixPattern ??= new Pattern(this.prefix, true));
+  }
+
+  /** The suffix, to align it from where the quote ends. */
+  after(): Pattern {
+    return (this.suffixPattern ??= new Pattern(this.suffix));
   }
 }
 
@@ -487,6 +491,22 @@ function isQuoteOrSpace(c: number): boolean {
   return c === 0x20 || c === 0x22 || c === 0x27;
 }
 
+/**
+ * Whether `text[from, to)` may hold the quote with at most `budget` errors: each piece of the
+ * quote costs at least its fewest errors anywhere in the stretch, and their sum is a lower bound.
+ */
+function mayHold(q: Query, text: string, from: number, to: number, budget: number): boolean {
+  let least = 0;
+  for (let k = 0; k < q.chunks.length; k++) {
+    const limit = Math.min(budget - least, q.chunks[k].length);
+    let fewest = limit + 1;
+    for (const e of searchEnds(q.pattern(k), text, from, to, limit)) fewest = Math.min(fewest, e.errors);
+    least += fewest;
+    if (least > budget) return false;
+  }
+  return true;
+}
+
 /** The words of a normalised string that read the same in the raw text, MIN_WORD long or more. */
 function wordsOf(text: string): string[] {
   const out: string[] = [];
@@ -582,6 +602,8 @@ export class Anchorer {
     let lastBase = 0;
     // The shift of each passage placed near where it was expected.
     const settled = new Map<number, number>();
+    // Where each passage found nowhere was looked for: looking there again would find nothing.
+    const nowhere = new Map<number, number[]>();
     // A jump no other passage confirms may still be believed on its own evidence.
     const unconfirmed = (p: Pending): void => {
       if (!this.distinct(p)) return;
@@ -595,6 +617,7 @@ export class Anchorer {
       const guesses = pending.slice(-1).map((p) => base + p.shift);
       q.slack = drift(base - lastBase);
       const found = this.place(q, [...trusted, ...guesses], trusted.length);
+      if (found.kind === 'none') nowhere.set(i, [...trusted, ...guesses]);
       const result = found.kind === 'found' ? this.result(q, found.best) : undefined;
       if (found.kind !== 'found' || !result) continue;
       const current: Pending = { index: i, base, shift: result.start - base, result, q, predictions: found.predictions, best: found.best };
@@ -636,10 +659,12 @@ export class Anchorer {
       const after: number[] = [];
       for (let j = k + 1; j < order.length && after.length < 2; j++) if (settled.has(order[j])) after.push(order[j]);
       if (after.length === 0) return;
-      const q = new Query(targets[i]);
       const base = this.positionOf(targets[i]);
       const neighbours = [after[0], before[0], after[1], before[1]].filter((j): j is number => j !== undefined);
       const trusted = [...new Set(neighbours.map((j) => base + (settled.get(j) ?? 0)))];
+      const looked = nowhere.get(i);
+      if (looked && trusted.every((p) => looked.some((l) => Math.abs(l - p) <= DISTANCE_UNIT))) return;
+      const q = new Query(targets[i]);
       q.slack = drift(this.positionOf(targets[after[0]]) - base);
       const found = this.place(q, trusted, trusted.length);
       const result = found.kind === 'found' ? this.result(q, found.best) : undefined;
@@ -1099,9 +1124,10 @@ export class Anchorer {
       // Every sampled piece was too damaged to seed: search the whole quote.
       const budget = Math.floor(rules.quoteRate * m);
       for (const w of spans) {
-        if (!matters(w)) continue;
+        const to = Math.min(w.norm.text.length, w.to + m + budget);
+        if (!matters(w) || !mayHold(q, w.norm.text, w.from, to, budget)) continue;
         const [forward, reversed] = q.whole();
-        for (const match of forward.best(w.norm.text, w.from, Math.min(w.norm.text.length, w.to + m + budget), budget, reversed)) {
+        for (const match of forward.best(w.norm.text, w.from, to, budget, reversed)) {
           add(this.evaluate(q, w, match.start, match.end, match.errors, predictions));
         }
       }
@@ -1133,13 +1159,12 @@ export class Anchorer {
     const m = q.quote.length;
     const n = q.chunks.length;
     const sampled = n <= 3 ? q.chunks.map((_, i) => i) : [0, n >> 1, n - 1];
-    const patterns = q.patterns();
     const hits: Array<{ chunk: number; end: number; errors: number; start: number }> = [];
     for (const k of sampled) {
       const length = q.chunks[k].length;
       const maxErrors = Math.floor(rules.quoteRate * length);
       const to = Math.min(w.norm.text.length, w.to + q.offsets[k] + length + maxErrors);
-      for (const e of searchEnds(patterns[k], w.norm.text, w.from + q.offsets[k], to, maxErrors)) {
+      for (const e of searchEnds(q.pattern(k), w.norm.text, w.from + q.offsets[k], to, maxErrors)) {
         hits.push({ chunk: k, end: e.end, errors: e.errors, start: e.end - q.offsets[k] - length });
       }
     }
@@ -1291,7 +1316,7 @@ export class Anchorer {
         pos -= piece.length;
         continue;
       }
-      const span = alignBackward(q.reversed()[k], text, pos, piece.length + slack);
+      const span = alignBackward(q.reversed(k), text, pos, piece.length + slack);
       errors += span.errors;
       pos -= span.length;
       if (errors > budget) return undefined;
@@ -1304,7 +1329,7 @@ export class Anchorer {
         pos += piece.length;
         continue;
       }
-      const span = alignForward(q.patterns()[k], text, pos, piece.length + slack);
+      const span = alignForward(q.pattern(k), text, pos, piece.length + slack);
       errors += span.errors;
       pos += span.length;
       if (errors > budget) return undefined;
@@ -1359,8 +1384,8 @@ export class Anchorer {
     // another copy further on.
     const reach = Math.max(m, 3 * 8) + WORD;
     // Context found intact needs no aligning.
-    const fitBefore = (at: number): number => (text.endsWith(prefix, at) ? 0 : alignBackward(q.contextual()[0], text, at, prefix.length + (prefix.length >> 1) + 2).errors);
-    const fitAfter = (at: number): number => (text.startsWith(suffix, at) ? 0 : alignForward(q.contextual()[1], text, at, suffix.length + (suffix.length >> 1) + 2).errors);
+    const fitBefore = (at: number): number => (text.endsWith(prefix, at) ? 0 : alignBackward(q.before(), text, at, prefix.length + (prefix.length >> 1) + 2).errors);
+    const fitAfter = (at: number): number => (text.startsWith(suffix, at) ? 0 : alignForward(q.after(), text, at, suffix.length + (suffix.length >> 1) + 2).errors);
     let before = fitBefore(start);
     let after = fitAfter(end);
     // The context fits exactly at the new edge, having fitted clearly worse at the match (or at

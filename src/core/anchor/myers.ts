@@ -48,12 +48,6 @@ export class Pattern {
   }
 }
 
-/** Patterns for several strings, sharing one table. */
-export function patterns(texts: readonly string[], reversed = false): Pattern[] {
-  const table = int32(128 * texts.length);
-  return texts.map((t, i) => new Pattern(t, reversed, table, 128 * i));
-}
-
 /** A match end and its error count. */
 export interface End {
   end: number;
