@@ -55,6 +55,8 @@ export class Essay {
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   /** Set when annotations changed while the essay had unsaved edits: write on the next save. */
   dirtyAnnotations = false;
+  /** The document version VS Code last saved. */
+  savedVersion: number | undefined;
 
   constructor(public uri: vscode.Uri, text: string) {
     this.annotations = new EssayAnnotations(text, { boundsAt: (s, e) => this.boundsAt(s, e) });
@@ -167,6 +169,11 @@ export class Essay {
       }, OUTLINE_DEBOUNCE_MS);
     }
     return changed;
+  }
+
+  /** Places every annotation again from its stored quote (the text was replaced from outside). */
+  reanchor(): void {
+    this.annotations.reanchorAll();
   }
 
   /** Replaces the text wholesale (an essay read again from disk). */
@@ -334,10 +341,25 @@ export class EssayStore implements vscode.Disposable {
       && only.rangeLength === essay.text.length && only.rangeLength > 0 && only.text.length > 0;
     const moved = essay.applyChange(toEdits(e.contentChanges), external, () => this.outlineChanged.fire(essay));
     if (moved) this.changed.fire(essay);
+    // More often VS Code reloads a file changed on disk by replacing only the lines between the
+    // two versions' common start and end, which looks like an edit that deleted every passage in
+    // between. A change with no reason to a document that was clean is compared with the file.
+    if (!external && e.reason === undefined && !e.document.isDirty) void this.track(this.reloadedFromDisk(essay, e.document, e.document.version));
+  }
+
+  /** Places every annotation again when the document's new text is the file's new content on disk. */
+  private async reloadedFromDisk(essay: Essay, document: vscode.TextDocument, version: number): Promise<void> {
+    const disk = await readText(document.uri);
+    // Typing then saving before the file was read also leaves the two equal: VS Code saved it.
+    if (disk === undefined || essay.document !== document || document.version !== version || document.isDirty || essay.savedVersion === version) return;
+    if (stripBom(disk) !== essay.text) return;
+    essay.reanchor();
+    this.changed.fire(essay);
   }
 
   private saved(document: vscode.TextDocument): void {
     const essay = this.get(document.uri);
+    if (essay && essay.document === document) essay.savedVersion = document.version;
     if (!essay || essay.annotations.list().length === 0 && essay.sidecar.status === 'missing') return;
     essay.dirtyAnnotations = false;
     void this.track(this.writeSidecar(essay));

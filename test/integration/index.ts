@@ -6,7 +6,8 @@ import Mocha from 'mocha';
 
 /** Runs every compiled `*.test.js` beside this file; rejects when any test fails. */
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, slow: 5_000 });
+  // CRUXMARK_TEST_GREP runs only the tests whose titles match it, when chasing one failure.
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, slow: 5_000, grep: process.env.CRUXMARK_TEST_GREP || undefined });
   const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
   for (const file of files) {
     mocha.addFile(path.join(__dirname, file));
