@@ -1,7 +1,8 @@
 import * as assert from 'assert';
+import approxSearch from 'approx-string-match';
 import fc from 'fast-check';
 import { KGramIndex, Probe } from '../../src/core/anchor/kgrams';
-import { Pattern, alignBackward, alignForward, searchEnds } from '../../src/core/anchor/myers';
+import { Pattern, alignBackward, alignForward, search, searchEnds } from '../../src/core/anchor/myers';
 import { normalize } from '../../src/core/anchor/normalize';
 
 /** Edit distance between a and each prefix of b: row[j] = distance(a, b[0, j)). */
@@ -141,5 +142,28 @@ suite('anchor: k-gram index', () => {
       }
       assert.deepStrictEqual(found, real);
     }), { numRuns: 200 });
+  });
+});
+
+suite('anchor: whole-pattern search against approx-string-match', () => {
+  // approx-string-match is the Myers search Hypothesis uses; ours must find the same matches.
+  test('the same best matches, starts and errors, for short and long patterns', () => {
+    const letter = fc.constantFrom('a', 'b', 'c', ' ', '\n', 'é', '😀');
+    const text = fc.array(letter, { maxLength: 160 }).map((a) => a.join(''));
+    const pattern = fc.array(letter, { minLength: 1, maxLength: 80 }).map((a) => a.join(''));
+    fc.assert(fc.property(text, pattern, fc.nat(12), (t, p, k) => {
+      assert.deepStrictEqual(search(t, p, k), approxSearch(t, p, k));
+    }), { numRuns: 2000 });
+  });
+
+  test('a quote cut from prose and edited is found where approx-string-match finds it', () => {
+    const words = fc.constantFrom('reward ', 'is ', 'not ', 'the ', 'optimization ', 'target ', 'simplicity ', 'prior ', 'counting ', 'argument ');
+    fc.assert(fc.property(fc.array(words, { minLength: 20, maxLength: 200 }), fc.nat(), fc.integer({ min: 5, max: 120 }), fc.nat(6), (parts, at, length, k) => {
+      const t = parts.join('');
+      const start = at % Math.max(1, t.length - length);
+      const p = t.slice(start, start + length).replace(/o/, '0');
+      fc.pre(p.length > 0);
+      assert.deepStrictEqual(search(t, p, k), approxSearch(t, p, k));
+    }), { numRuns: 500 });
   });
 });
