@@ -1,11 +1,10 @@
-// The extension host's work on one keystroke: follow the text, move every annotation, plan the
-// decorations and turn their offsets into editor positions. No Markdown parse runs here; the
+// The extension host's work on one keystroke: follow the text (piece by piece, as the extension
+// does), move every annotation, plan the decorations and turn their offsets into editor positions. No Markdown parse runs here; the
 // outline catches up after typing pauses.
 import { planDecorations } from '../src/core/decorate';
 import { EssayAnnotations } from '../src/core/essay';
 import type { Annotation, Sidecar } from '../src/core/model';
 import { LineIndex, type TextEdit } from '../src/core/text';
-import { applyEdits } from '../src/core/track';
 import { generateEssay, makeAnnotations } from './anchor';
 
 const TAGS = ['counting-argument', 'simplicity-prior', 'reward-as-update-strength'];
@@ -38,9 +37,8 @@ export function benchKeystrokes(bytes: number, count: number, keystrokes = 400, 
   const sidecar: Sidecar = { version: 1, document: 'essay.md', annotations };
   const state = new EssayAnnotations(essay.text);
   state.load(sidecar);
-  let text = essay.text;
   // VS Code keeps its own line index of the document; this stands in for its positionAt.
-  const lines = new LineIndex(text);
+  const lines = new LineIndex(essay.text);
   let rng = seed;
   const next = (n: number): number => {
     rng = (Math.imul(rng, 1103515245) + 12345) >>> 0;
@@ -49,11 +47,10 @@ export function benchKeystrokes(bytes: number, count: number, keystrokes = 400, 
   const times: number[] = [];
   let sink = 0;
   for (let k = 0; k < keystrokes; k++) {
-    const at = next(text.length - 1);
+    const at = next(state.length - 1);
     const edit: TextEdit = next(5) === 0 ? { start: at, end: at + 1, text: '' } : { start: at, end: at, text: 'x' };
     const t0 = performance.now();
-    text = applyEdits(text, [edit]);
-    state.applyEdits(text, [edit]);
+    state.edit([edit]);
     const plan = planDecorations(state.list());
     for (const marksOfTag of plan.byTag.values()) {
       for (const m of marksOfTag) sink += lines.positionAt(m.range.start).line + lines.positionAt(m.range.end).character;

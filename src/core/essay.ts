@@ -5,6 +5,7 @@ import { Anchorer, describeTarget } from './anchor';
 import type { Annotation, AnchorStatus, AnnotationKind, ClaimLink, Sidecar, Target } from './model';
 import { SIDECAR_VERSION } from './model';
 import { compareAnnotations } from './sidecar';
+import { PieceText } from './pieces';
 import { CodePointIndex, type Range, type TextEdit } from './text';
 import { mapRange } from './track';
 
@@ -61,20 +62,26 @@ export function trimRange(text: string, range: Range): Range {
 export class EssayAnnotations {
   private items: LiveAnnotation[] = [];
   private history = new Map<LiveAnnotation, History>();
-  private textValue: string;
+  /** The current text, in pieces: an edit copies only what it touches. */
+  private buffer: PieceText;
   private readonly now: () => string;
   private readonly newId: () => string;
   /** Bumped on every change, so views and caches can tell whether they are stale. */
   revision = 0;
 
   constructor(text: string, private readonly options: EssayOptions = {}) {
-    this.textValue = text;
+    this.buffer = PieceText.of(text);
     this.now = options.now ?? (() => new Date().toISOString());
     this.newId = options.newId ?? randomId;
   }
 
+  /** The whole current text (joined from its pieces after edits, once). */
   get text(): string {
-    return this.textValue;
+    return this.buffer.toString();
+  }
+
+  get length(): number {
+    return this.buffer.length;
   }
 
   /** All annotations, in document order (detached ones last). */
@@ -104,7 +111,7 @@ export class EssayAnnotations {
    * each was placed.
    */
   load(sidecar: Sidecar): void {
-    const anchorer = new Anchorer(this.textValue);
+    const anchorer = new Anchorer(this.text);
     const results = anchorer.anchorAll(sidecar.annotations.map((a) => a.target));
     this.items = sidecar.annotations.map((data, i) => {
       const r = results[i];
@@ -123,8 +130,19 @@ export class EssayAnnotations {
    * if a later edit (an undo) restores that text in the same place.
    */
   applyEdits(newText: string, edits: readonly TextEdit[]): boolean {
-    const old = this.textValue;
-    this.textValue = newText;
+    const old = this.buffer;
+    this.buffer = PieceText.of(newText);
+    return this.follow(old, edits);
+  }
+
+  /** The same, for edits the text has not had yet: they are applied here, to its pieces. */
+  edit(edits: readonly TextEdit[]): boolean {
+    const old = this.buffer;
+    this.buffer = old.edit(edits);
+    return this.follow(old, edits);
+  }
+
+  private follow(old: PieceText, edits: readonly TextEdit[]): boolean {
     if (edits.length === 0) return false;
     const sorted = [...edits].sort((a, b) => b.start - a.start);
     let changed = false;
@@ -167,7 +185,7 @@ export class EssayAnnotations {
    * outside (a git checkout, another editor) rather than edited here.
    */
   reanchorAll(): void {
-    const anchorer = new Anchorer(this.textValue);
+    const anchorer = new Anchorer(this.text);
     const results = anchorer.anchorAll(this.items.map((a) => a.data.target));
     this.items.forEach((item, i) => {
       const r = results[i];
@@ -179,7 +197,7 @@ export class EssayAnnotations {
     this.revision++;
   }
 
-  private remember(item: LiveAnnotation, text: string): void {
+  private remember(item: LiveAnnotation, text: PieceText): void {
     const r = item.range!;
     const h = this.history.get(item) ?? { lostAt: r.start, versions: [] };
     const version = {
@@ -203,7 +221,7 @@ export class EssayAnnotations {
       for (let i = h.versions.length - 1; i >= 0; i--) {
         const v = h.versions[i];
         const start = h.lostAt;
-        const t = this.textValue;
+        const t = this.buffer;
         if (t.startsWith(v.text, start) && t.slice(Math.max(0, start - v.before.length), start) === v.before
           && t.startsWith(v.after, start + v.text.length) && v.text.length > 0) {
           item.range = { start, end: start + v.text.length };
@@ -245,7 +263,7 @@ export class EssayAnnotations {
 
   private describe(range: Range): Target {
     const bounds = this.options.boundsAt?.(range.start, range.end);
-    return describeTarget(this.textValue, range.start, range.end, bounds);
+    return describeTarget(this.text, range.start, range.end, bounds);
   }
 
   private touch(item: LiveAnnotation): void {
@@ -399,7 +417,7 @@ export class EssayAnnotations {
   /** Adds annotations that came from elsewhere (a merge), placing them in the current text. */
   adopt(annotations: readonly Annotation[]): void {
     if (annotations.length === 0) return;
-    const results = new Anchorer(this.textValue).anchorAll(annotations.map((a) => a.target));
+    const results = new Anchorer(this.text).anchorAll(annotations.map((a) => a.target));
     annotations.forEach((data, i) => {
       const r = results[i];
       this.items = this.items.filter((x) => x.data.id !== data.id);
@@ -416,11 +434,11 @@ export class EssayAnnotations {
    * target is described afresh; a detached one keeps its last known target, marked detached.
    */
   toSidecar(document: string): Sidecar {
-    const codePoints = new CodePointIndex(this.textValue);
+    const codePoints = new CodePointIndex(this.text);
     const annotations = this.items.map((item): Annotation => {
       if (!item.range) return { ...item.data, detached: true };
       const bounds = this.options.boundsAt?.(item.range.start, item.range.end);
-      const target = describeTarget(this.textValue, item.range.start, item.range.end, bounds, codePoints);
+      const target = describeTarget(this.text, item.range.start, item.range.end, bounds, codePoints);
       const { detached: _detached, ...rest } = item.data;
       return { ...rest, target };
     });

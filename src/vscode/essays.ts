@@ -11,7 +11,7 @@ import { essayPathOf, sidecarPathOf } from '../core/model';
 import { formatProblem, parseSidecar, mergeSidecars, type SidecarProblem } from '../core/sidecar';
 import { saveSidecar, UnreadableSidecarError } from '../core/store';
 import { LineIndex, stripBom, type TextEdit } from '../core/text';
-import { applyEdits, composeEdits } from '../core/track';
+import { composeEdits } from '../core/track';
 import { outlineThreads } from '../node/outlineThreads';
 import { toEdits, toVsRange, toVsRangeInText } from './convert';
 import { fileAccessFor, readText } from './fileAccess';
@@ -144,21 +144,18 @@ export class Essay {
 
   /** Follows one change event of the open document. Returns true when an annotation moved. */
   applyChange(edits: TextEdit[], external: boolean, onOutlineDue: () => void): boolean {
-    const before = this.text.length;
-    const text = applyEdits(this.text, edits);
+    const before = this.annotations.length;
     if (this.index || this.building) {
       if (this.pending.length === 0 && !this.building) this.pendingFrom = before;
       this.pending.push(edits);
     }
-    let changed: boolean;
+    // The text takes the edits piece by piece: nothing here copies or joins the whole essay.
+    let changed = this.annotations.edit(edits);
     if (external) {
       // Replaced from outside (a checkout, another editor): place every annotation again from
       // its stored quote, rather than treating the replaced region as deleted.
-      this.annotations.applyEdits(text, []);
       this.annotations.reanchorAll();
       changed = true;
-    } else {
-      changed = this.annotations.applyEdits(text, edits);
     }
     if (this.index) {
       if (this.outlineTimer) clearTimeout(this.outlineTimer);
