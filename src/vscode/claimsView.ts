@@ -4,7 +4,7 @@ import { RELATION_LABELS } from '../core/model';
 import { buildClaimsTree, nodeAt, walkTree, type ClaimsNode, type EssayNode } from '../core/tree';
 import { affectsCruxmark, settings } from './config';
 import { toVsRange } from './convert';
-import { ViewRefresher } from './viewRefresh';
+import { REFRESH_DEBOUNCE_MS, ViewRefresher } from './viewRefresh';
 import type { Services } from './services';
 
 export class ClaimsView implements vscode.TreeDataProvider<ClaimsNode>, vscode.Disposable {
@@ -15,6 +15,7 @@ export class ClaimsView implements vscode.TreeDataProvider<ClaimsNode>, vscode.D
   readonly onDidChangeTreeData = this.changed.event;
   readonly view: vscode.TreeView<ClaimsNode>;
   private readonly disposables: vscode.Disposable[] = [];
+  private followTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly services: Services) {
     this.view = vscode.window.createTreeView('cruxmark.claims', { treeDataProvider: this, showCollapseAll: true });
@@ -29,7 +30,15 @@ export class ClaimsView implements vscode.TreeDataProvider<ClaimsNode>, vscode.D
       services.store.onDidChange(() => this.schedule()),
       services.store.onDidChangeOutline(() => this.schedule()),
       services.codebook.onDidChange(() => this.schedule()),
-      vscode.window.onDidChangeTextEditorSelection((e) => this.follow(e.textEditor)),
+      // Typing moves the cursor too: the view follows it after a pause, so that a keystroke never
+      // rebuilds the tree (nor brings the outline up to date).
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (this.followTimer) clearTimeout(this.followTimer);
+        this.followTimer = setTimeout(() => {
+          this.followTimer = undefined;
+          this.follow(e.textEditor);
+        }, REFRESH_DEBOUNCE_MS);
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (affectsCruxmark(e, 'claims')) this.schedule();
       }),
@@ -157,7 +166,7 @@ export class ClaimsView implements vscode.TreeDataProvider<ClaimsNode>, vscode.D
 
   /** Selects the node under the cursor, when the view is visible and following is on. */
   private follow(editor: vscode.TextEditor): void {
-    if (!this.view.visible || editor.document.languageId !== 'markdown' || !settings(editor.document.uri).followCursor) return;
+    if (editor.document.isClosed || !this.view.visible || editor.document.languageId !== 'markdown' || !settings(editor.document.uri).followCursor) return;
     const node = nodeAt(this.nodes(), editor.document.uri.toString(), editor.document.offsetAt(editor.selection.active));
     if (node && this.view.selection[0]?.id !== node.id) {
       void this.view.reveal(node, { select: true, focus: false, expand: false }).then(undefined, () => undefined);
@@ -189,6 +198,7 @@ export class ClaimsView implements vscode.TreeDataProvider<ClaimsNode>, vscode.D
   }
 
   dispose(): void {
+    if (this.followTimer) clearTimeout(this.followTimer);
     for (const d of this.disposables) d.dispose();
   }
 }

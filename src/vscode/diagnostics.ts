@@ -85,7 +85,7 @@ export class Diagnostics implements vscode.Disposable {
   }
 
   private lastKnownRange(essay: Essay, codePoint: number): vscode.Range {
-    const at = Math.min(codePoint, essay.text.length);
+    const at = Math.min(codePoint, essay.length);
     const r = essay.toRange({ start: at, end: at });
     return new vscode.Range(r.start.line, 0, r.start.line, 0);
   }

@@ -74,6 +74,11 @@ export class Essay {
     return this.annotations.text;
   }
 
+  /** The text's length, known without joining it. */
+  get length(): number {
+    return this.annotations.length;
+  }
+
   /** An editor range for core offsets, whether or not the essay is open. */
   toRange(range: { start: number; end: number }): vscode.Range {
     if (this.document) return toVsRange(this.document, range);
@@ -93,7 +98,7 @@ export class Essay {
    */
   outline(): Outline {
     if (!this.index) {
-      if (this.text.length > SYNC_INDEX_LIMIT) {
+      if (this.length > SYNC_INDEX_LIMIT) {
         void this.outlineReady();
         return emptyOutline(this.text);
       }
@@ -114,11 +119,11 @@ export class Essay {
   /** The outline, once the first index of a long essay has been built. */
   async outlineReady(): Promise<Outline> {
     if (this.index) return this.outline();
-    if (this.text.length <= SYNC_INDEX_LIMIT) return this.outline();
+    if (this.length <= SYNC_INDEX_LIMIT) return this.outline();
     if (!this.building) {
       // Edits made while the index is built are replayed on it afterwards.
       this.pending = [];
-      this.pendingFrom = this.text.length;
+      this.pendingFrom = this.length;
       const signal = this.buildSignal;
       this.building = OutlineIndex.build(this.text, { signal, parallel: this.outlineHelpers }).then((index) => {
         this.index = index;
@@ -180,7 +185,7 @@ export class Essay {
     this.buildSignal = { cancelled: false };
     this.building = undefined;
     this.pending = [];
-    this.annotations.applyEdits(text, [{ start: 0, end: this.text.length, text }]);
+    this.annotations.applyEdits(text, [{ start: 0, end: this.length, text }]);
     this.annotations.reanchorAll();
   }
 
@@ -335,7 +340,7 @@ export class EssayStore implements vscode.Disposable {
     // (The event's isDirty cannot tell a reload from an edit: it is updated after the event.)
     const only = e.contentChanges.length === 1 ? e.contentChanges[0] : undefined;
     const external = e.reason === undefined && only !== undefined && only.rangeOffset === 0
-      && only.rangeLength === essay.text.length && only.rangeLength > 0 && only.text.length > 0;
+      && only.rangeLength === essay.length && only.rangeLength > 0 && only.text.length > 0;
     const moved = essay.applyChange(toEdits(e.contentChanges), external, () => this.outlineChanged.fire(essay));
     if (moved) this.changed.fire(essay);
     // More often VS Code reloads a file changed on disk by replacing only the lines between the
