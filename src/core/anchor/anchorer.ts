@@ -18,8 +18,7 @@
 // annotation can be re-attached; a misplaced one silently lies (Hypothesis has no floor:
 // hypothesis/client#258, hypothesis/h#2798).
 import type { AnchorStatus, Target } from '../model';
-import type { Range } from '../text';
-import { CodePointOffsets } from './codepoints';
+import { CodePointIndex, type Range } from '../text';
 import { KGramIndex, MIN_INDEXED, Probe, type Occurrence } from './kgrams';
 import { LongPattern, Pattern, WORD, alignBackward, alignForward, searchEnds } from './myers';
 import { int32 } from './slab';
@@ -568,7 +567,7 @@ interface Window {
  * need and shared by every target; windows are normalised as they are searched.
  */
 export class Anchorer {
-  private codePointCache?: CodePointOffsets;
+  private codePointCache?: CodePointIndex;
   private readonly breakCache: { crlf?: number[]; lf?: number[] } = {};
   private regions: NormalizedText[] = [];
   private kgramCache?: KGramIndex;
@@ -689,8 +688,8 @@ export class Anchorer {
     return best && this.result(q, best);
   }
 
-  private codePoints(): CodePointOffsets {
-    return (this.codePointCache ??= new CodePointOffsets(this.text));
+  private codePoints(): CodePointIndex {
+    return (this.codePointCache ??= new CodePointIndex(this.text));
   }
 
   private kgrams(): KGramIndex {
@@ -701,7 +700,7 @@ export class Anchorer {
   private positionOf(target: Target): number {
     const start = target.position?.start;
     if (!Number.isFinite(start)) return 0;
-    const old = this.codePoints().toUtf16(start);
+    const old = this.codePoints().toUtf16Unclamped(start);
     // A whole file converted between LF and CRLF shifts every position by a line's break per
     // line above it: the target's own text tells which way the file went.
     const raw = target.quote.prefix + target.quote.exact + target.quote.suffix;

@@ -3,7 +3,7 @@
 // normalisation would (whitespace runs as one space, curly quotes straight). Any occurrence at
 // least MIN_INDEXED long contains a sampled k-gram, so looking up each of the string's k-grams
 // finds them all; each hit is then checked against the text.
-import { GREATER_THAN, foldQuote, isLineBreak, isSpace, normalize } from './normalize';
+import { GREATER_THAN, foldQuote, isSpace, normalize, skipRun } from './normalize';
 import { int32 } from './slab';
 
 /** Length of the hashed k-grams, in normalised characters. */
@@ -42,21 +42,6 @@ function isPlain(c: number): boolean {
   return !isSpace(c) && c !== GREATER_THAN;
 }
 
-/** Skips a whitespace run starting at `i` as normalisation does, markers after a line break included. */
-function skipRun(s: string, i: number): number {
-  let lineStart = false;
-  while (i < s.length) {
-    const d = s.charCodeAt(i);
-    if (isSpace(d)) {
-      if (isLineBreak(d)) lineStart = true;
-    } else if (!(d === GREATER_THAN && lineStart)) {
-      break;
-    }
-    i++;
-  }
-  return i;
-}
-
 /** Hash of the K normalised characters read from raw offset `p` (a plain character); 0 if the text ends first. */
 function hashRaw(s: string, p: number): number {
   let h = BASIS;
@@ -70,7 +55,7 @@ function hashRaw(s: string, p: number): number {
       i++;
     } else if (isSpace(c)) {
       h = mix(h, SPACE);
-      i = skipRun(s, i);
+      i = skipRun(s, i, s.length, false);
     } else {
       h = mix(h, foldQuote(c));
       i++;
@@ -311,7 +296,7 @@ export class KGramIndex {
       const c = s.charCodeAt(i);
       if (isSpace(c)) {
         if (pattern.charCodeAt(k) !== SPACE) return undefined;
-        i = skipRun(s, i);
+        i = skipRun(s, i, s.length, false);
       } else {
         if (foldQuote(c) !== pattern.charCodeAt(k)) return undefined;
         i++;

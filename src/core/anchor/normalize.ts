@@ -84,7 +84,7 @@ export function normalize(source: string, from = 0, to = source.length): Normali
 const SPECIAL = /[\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u2018-\u201f]| (?=[\s>])/g;
 
 /** The end of the whitespace run at `i`: blockquote markers after a line break belong to it. */
-function skipRun(source: string, i: number, n: number, lineStart: boolean): number {
+export function skipRun(source: string, i: number, n: number, lineStart: boolean): number {
   while (i < n) {
     const d = source.charCodeAt(i);
     if (isSpace(d)) {
