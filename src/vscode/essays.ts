@@ -354,7 +354,9 @@ export class EssayStore implements vscode.Disposable {
     const disk = await readText(document.uri);
     // Typing then saving before the file was read also leaves the two equal: VS Code saved it.
     if (disk === undefined || essay.document !== document || document.version !== version || document.isDirty || essay.savedVersion === version) return;
-    if (stripBom(disk) !== essay.text) return;
+    const text = stripBom(disk);
+    // Lengths first: the essay's text is joined from its pieces only when they could be equal.
+    if (text.length !== essay.length || text !== essay.text) return;
     essay.reanchor();
     this.changed.fire(essay);
   }
