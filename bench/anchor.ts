@@ -7,6 +7,7 @@ import { KGramIndex, Probe } from '../src/core/anchor/kgrams';
 import type { Target } from '../src/core/model';
 import { CodePointIndex, type Range, type TextEdit } from '../src/core/text';
 import { applyEdits, mapRange } from '../src/core/track';
+import { random } from './essay';
 
 /** The three measured situations. */
 export type Scenario = '1% edits' | 'moved paragraphs' | '10% edits';
@@ -37,17 +38,6 @@ export interface BenchOptions {
   scenarios?: readonly Scenario[];
 }
 
-/** A deterministic pseudo-random generator (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = (
   'model models training trained reward rewards policy policies gradient gradients descent optimiser objective objectives '

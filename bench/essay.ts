@@ -3,7 +3,7 @@
 // tables, code, reference definitions, and paragraphs repeated verbatim. Deterministic per seed.
 
 /** A small seeded PRNG (mulberry32). */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

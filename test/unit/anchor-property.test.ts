@@ -19,7 +19,8 @@
 //   phrases that make such coincidences common, so that only the planted copies are near).
 import * as assert from 'assert';
 import fc from 'fast-check';
-import { generateEssay, judge, makeAnnotations, random, splitBlocks, type BenchAnnotation } from '../../bench/anchor';
+import { generateEssay, judge, makeAnnotations, splitBlocks, type BenchAnnotation } from '../../bench/anchor';
+import { random } from '../../bench/essay';
 import { Anchorer } from '../../src/core/anchor';
 import type { Range, TextEdit } from '../../src/core/text';
 import { applyEdits, mapRange, mapRangeThroughEdits } from '../../src/core/track';
