@@ -5,9 +5,12 @@ import { KGramIndex, Probe } from '../../src/core/anchor/kgrams';
 import { Pattern, alignBackward, alignForward, search, searchEnds } from '../../src/core/anchor/myers';
 import { normalize } from '../../src/core/anchor/normalize';
 
-/** Edit distance between a and each prefix of b: row[j] = distance(a, b[0, j)). */
-function lastRow(a: string, b: string): number[] {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+/**
+ * The last row of the edit-distance table of a against b. Anchored, row[j] = distance(a, b[0, j));
+ * with a free start, row[j] is the fewest errors of a match of a ending at offset j of b.
+ */
+function dpRow(a: string, b: string, freeStart: boolean): number[] {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => (freeStart ? 0 : j));
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     for (let j = 1; j <= b.length; j++) {
@@ -18,18 +21,8 @@ function lastRow(a: string, b: string): number[] {
   return prev;
 }
 
-/** For each end offset of b, the fewest errors of a match of a ending there (start free). */
-function searchRow(a: string, b: string): number[] {
-  let prev = new Array<number>(b.length + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1), prev[j] + 1, cur[j - 1] + 1);
-    }
-    prev = cur;
-  }
-  return prev;
-}
+const lastRow = (a: string, b: string): number[] => dpRow(a, b, false);
+const searchRow = (a: string, b: string): number[] => dpRow(a, b, true);
 
 const reverse = (s: string): string => [...s].reverse().join('');
 // A small alphabet makes matches and near matches common; é and “ exercise the non-ASCII path.
