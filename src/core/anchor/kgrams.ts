@@ -42,23 +42,43 @@ function isPlain(c: number): boolean {
   return !isSpace(c) && c !== GREATER_THAN;
 }
 
-/** Hash of the K normalised characters read from raw offset `p` (a plain character); 0 if the text ends first. */
+/**
+ * Hash of the K normalised characters read from raw offset `p` (a plain character); 0 if the text
+ * ends first. Most k-grams of prose are printable ASCII with single spaces, which normalise to
+ * themselves: one test per character lets those through, and only the rest (whitespace runs, line
+ * breaks, curly quotes, other non-ASCII) take the branch that reads as normalisation does.
+ */
 function hashRaw(s: string, p: number): number {
+  const n = s.length;
+  // Where the k-gram ends if each normalised character left is one raw character; runs push it on.
+  let end = p + K;
+  if (end > n) return 0;
   let h = BASIS;
-  let i = p;
-  for (let count = 0; count < K; count++) {
-    if (i >= s.length) return 0;
+  // The last character hashed. Printable characters are at least SPACE, so the sum below is
+  // 2 * SPACE for a space after a space: a run, whose first space is already hashed. (After a
+  // control character a few others match too, and merely take the longer branch.)
+  let prev = SPACE;
+  for (let i = p; i < end; i++) {
     const c = s.charCodeAt(i);
-    if (c > 0x20 && c < 0x7f) {
+    if (c >= SPACE && c < 0x7f && c + prev !== 2 * SPACE) {
       // Printable ASCII: itself (a `>` here is inside a line; runs swallow the markers).
       h = mix(h, c);
-      i++;
+      prev = c;
     } else if (isSpace(c)) {
-      h = mix(h, SPACE);
-      i = skipRun(s, i, s.length, false);
+      // The whole run is one space: hashed here, unless the run began with a space that the
+      // test above took for a lone one and hashed already.
+      const run = skipRun(s, i, n, false);
+      if (prev !== SPACE) {
+        h = mix(h, SPACE);
+        end--;
+      }
+      end += run - i;
+      if (end > n) return 0;
+      i = run - 1;
+      prev = SPACE;
     } else {
-      h = mix(h, foldQuote(c));
-      i++;
+      prev = foldQuote(c);
+      h = mix(h, prev);
     }
   }
   return finish(h);
@@ -132,32 +152,43 @@ export class KGramIndex {
     const samples = Math.ceil(n / STEP);
     let size = 16;
     while (size < samples * 2) size *= 2;
-    this.mask = size - 1;
+    const mask = size - 1;
+    this.mask = mask;
+    // The samples taken, in text order.
     const hashes = new Int32Array(samples);
     const positions = new Int32Array(samples);
-    const starts = new Int32Array(size + 1);
     let total = 0;
     for (let e = 0; e < samples; e++) {
       let p = e * STEP;
-      const stop = Math.min(n, p + STEP);
-      while (p < stop && !isPlain(text.charCodeAt(p))) p++;
-      if (p >= stop) continue;
+      // Most stretches start with a printable character; only the others need searching.
+      const c = text.charCodeAt(p);
+      if (!(c > SPACE && c < 0x7f && c !== GREATER_THAN)) {
+        const stop = Math.min(n, p + STEP);
+        while (p < stop && !isPlain(text.charCodeAt(p))) p++;
+        if (p >= stop) continue;
+      }
       const h = hashRaw(text, p);
       if (h === 0) continue;
-      hashes[e] = h;
-      positions[e] = p;
-      starts[h & this.mask]++;
+      hashes[total] = h;
+      positions[total] = p;
       total++;
     }
+    // Counted after the loop, not in it: there the table would compete for the cache with the text.
+    const starts = new Int32Array(size + 1);
+    for (let k = 0; k < total; k++) starts[hashes[k] & mask]++;
     // Counts become the ends of the buckets; filling each from its end leaves its start behind.
-    for (let b = 1; b <= size; b++) starts[b] += starts[b - 1];
+    // A running sum, since adding the previous bucket's end would wait for it to be stored.
+    let sum = 0;
+    for (let b = 0; b < size; b++) {
+      sum += starts[b];
+      starts[b] = sum;
+    }
     starts[size] = total;
     const entries = new Int32Array(2 * total);
-    for (let e = 0; e < samples; e++) {
-      const h = hashes[e];
-      if (h === 0) continue;
-      const slot = --starts[h & this.mask];
-      entries[2 * slot] = positions[e];
+    for (let k = 0; k < total; k++) {
+      const h = hashes[k];
+      const slot = --starts[h & mask];
+      entries[2 * slot] = positions[k];
       entries[2 * slot + 1] = h;
     }
     this.starts = starts;
