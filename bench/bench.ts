@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   const big = parse.get(largest)!;
 
   console.log('\n1. Extension-host work per keystroke');
-  const keys = benchKeystrokes(largest, tiny ? 100 : 1000, tiny ? 50 : 400);
+  const keys = await benchKeystrokes(largest, tiny ? 100 : 1000, tiny ? 50 : 400);
   json.keystroke = keys;
   row(`keystroke, ${largest / 1000} KB, ${keys.annotations} annotations, median`, ms(keys.medianMs), `1/${Math.round(big / keys.medianMs)} of a full parse`, '≤ 1/1000', keys.medianMs * 1000 <= big);
   row(`keystroke, ${largest / 1000} KB, max`, ms(keys.maxMs), `1/${Math.round(big / keys.maxMs)} of a full parse`, '≤ 1/1000', keys.maxMs * 1000 <= big);
