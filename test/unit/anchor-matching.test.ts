@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import approxSearch from 'approx-string-match';
 import fc from 'fast-check';
-import { KGramIndex, Probe } from '../../src/core/anchor/kgrams';
+import { KGramIndex, Probe, occurrencesWithin } from '../../src/core/anchor/kgrams';
 import { Pattern, alignBackward, alignForward, search, searchEnds } from '../../src/core/anchor/myers';
 import { normalize } from '../../src/core/anchor/normalize';
 
@@ -135,6 +135,33 @@ suite('anchor: k-gram index', () => {
       }
       assert.deepStrictEqual(found, real);
     }), { numRuns: 200 });
+  });
+
+  test('without the index, finds exactly the occurrences that start inside the ranges read', () => {
+    const piece = fc.constantFrom('the model ', 'the\nmodel ', 'reward  is ', 'reward is\n', 'prior, ', '“quoted” ', '"quoted" ', 'x');
+    const range = fc.tuple(fc.nat(1500), fc.nat(600));
+    fc.assert(fc.property(fc.array(piece, { minLength: 10, maxLength: 120 }), fc.nat(1000), fc.integer({ min: 2, max: 14 }), fc.array(range, { minLength: 1, maxLength: 3 }), (parts, from, count, spans) => {
+      const text = parts.join('');
+      const start = from % parts.length;
+      const probe = Probe.of(parts.slice(start, start + count).join(''));
+      fc.pre(/[a-z]/.test(probe.pattern));
+      // Disjoint, ascending ranges, as the anchorer's windows are.
+      const ranges: Array<[number, number]> = [];
+      let at = 0;
+      for (const [gap, length] of spans) {
+        const lo = Math.min(text.length, at + gap);
+        const hi = Math.min(text.length, lo + length);
+        ranges.push([lo, hi]);
+        at = hi + 1;
+      }
+      const whole = normalize(text);
+      const real: Array<{ start: number; end: number }> = [];
+      for (let i = whole.text.indexOf(probe.pattern); i >= 0; i = whole.text.indexOf(probe.pattern, i + 1)) {
+        const occurrence = { start: whole.map[i], end: whole.map[i + probe.pattern.length] };
+        if (ranges.some(([lo, hi]) => occurrence.start >= lo && occurrence.start <= hi)) real.push(occurrence);
+      }
+      assert.deepStrictEqual(occurrencesWithin(text, probe, ranges, 1000), real);
+    }), { numRuns: 300 });
   });
 });
 

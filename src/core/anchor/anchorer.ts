@@ -19,7 +19,7 @@
 // hypothesis/client#258, hypothesis/h#2798).
 import type { AnchorStatus, Target } from '../model';
 import { CodePointIndex, type Range } from '../text';
-import { KGramIndex, MIN_INDEXED, Probe, type Occurrence } from './kgrams';
+import { KGramIndex, MIN_INDEXED, Probe, occurrencesWithin, type Occurrence } from './kgrams';
 import { LongPattern, Pattern, WORD, alignBackward, alignForward, searchEnds } from './myers';
 import { int32 } from './slab';
 import { GREATER_THAN, isLineBreak, isSpace as isSpaceCode, normalize, toNormalized, type NormalizedText } from './normalize';
@@ -1338,9 +1338,8 @@ export class Anchorer {
 
   /**
    * Exact occurrences of prefix + quote + suffix anywhere in the text, through the k-gram index.
-   * With `around`, copies laid out like the target's own text are looked for verbatim only that
-   * far from an expected position (none further could rival the candidate at hand), and the
-   * index serves only for copies whose whitespace differs.
+   * With `around`, copies are looked for only that far from an expected position (none further
+   * could rival the candidate at hand), and without the index.
    */
   private far(q: Query, predictions: readonly number[], around?: number): Candidate[] {
     const pattern = q.prefix + q.quote + q.suffix;
@@ -1352,11 +1351,13 @@ export class Anchorer {
     } else {
       const { raw } = probe;
       const seen = new Map<number, Occurrence>();
-      for (const [from, to] of windows(predictions, around + raw.length, this.text.length)) {
+      const spans = windows(predictions, around + raw.length, this.text.length);
+      for (const [from, to] of spans) {
         const slice = this.text.slice(from, to + raw.length);
         for (let i = slice.indexOf(raw); i >= 0 && seen.size < FAR_LIMIT; i = slice.indexOf(raw, i + 1)) seen.set(from + i, { start: from + i, end: from + i + raw.length });
       }
-      for (const o of this.kgrams().occurrences(probe, FAR_LIMIT, false)) if (!seen.has(o.start)) seen.set(o.start, o);
+      // Copies laid out otherwise (rewrapped, say) are no more of a rival further off.
+      for (const o of occurrencesWithin(this.text, probe, spans, FAR_LIMIT)) if (!seen.has(o.start)) seen.set(o.start, o);
       occurrences = [...seen.values()].sort((a, b) => a.start - b.start).slice(0, FAR_LIMIT);
     }
     return occurrences.map((o) => {

@@ -237,7 +237,7 @@ export class KGramIndex {
         tried.push(start);
         // A copy laid out like the probe's raw text needs no normalising to check.
         const copy = start >= 0 && this.text.charCodeAt(start) === raw.charCodeAt(0) && this.text.startsWith(raw, start);
-        const hit = copy ? { start, end: start + raw.length } : this.verify(pattern, j, p);
+        const hit = copy ? { start, end: start + raw.length } : verify(this.text, pattern, j, p);
         if (hit && !found.some((f) => f.start === hit.start)) found.push(hit);
       }
     };
@@ -296,57 +296,90 @@ export class KGramIndex {
 
   /** Short strings: find their longest plain word verbatim, then check around each hit. */
   private scan(pattern: string, limit: number): Occurrence[] {
-    let best = 0;
-    let bestLength = 0;
-    for (let j = 0; j < pattern.length;) {
-      let k = j;
-      while (k < pattern.length && isPlain(pattern.charCodeAt(k)) && !isQuoteLike(pattern.charCodeAt(k))) k++;
-      if (k - j > bestLength) {
-        best = j;
-        bestLength = k - j;
-      }
-      j = Math.max(k, j + 1);
-    }
+    const [best, bestLength] = longestWord(pattern);
     const found = new Map<number, Occurrence>();
     if (bestLength === 0) return [];
     const word = pattern.slice(best, best + bestLength);
     for (let i = this.text.indexOf(word); i >= 0 && found.size < limit; i = this.text.indexOf(word, i + 1)) {
-      const hit = this.verify(pattern, best, i);
+      const hit = verify(this.text, pattern, best, i);
       if (hit) found.set(hit.start, hit);
     }
     return [...found.values()].sort((a, b) => a.start - b.start);
   }
 
-  /** Checks that normalised `pattern[j]` can sit at raw offset `p`, and where the occurrence lies. */
-  private verify(pattern: string, j: number, p: number): Occurrence | undefined {
-    const s = this.text;
-    // Forward: the rest of the pattern, read as normalisation reads the text.
-    let i = p;
-    for (let k = j; k < pattern.length; k++) {
-      if (i >= s.length) return undefined;
-      const c = s.charCodeAt(i);
-      if (isSpace(c)) {
-        if (pattern.charCodeAt(k) !== SPACE) return undefined;
-        i = skipRun(s, i, s.length, false);
-      } else {
-        if (foldQuote(c) !== pattern.charCodeAt(k)) return undefined;
-        i++;
-      }
-    }
-    const end = i;
-    // Backward: normalise a generous stretch before the hit and compare its tail.
-    let reach = 2 * j + 64;
-    for (;;) {
-      const from = Math.max(0, p - reach);
-      const norm = normalize(s, from, end);
-      const at = norm.text.length - pattern.length;
-      if (at >= 1 || from === 0) {
-        if (at < 0 || !norm.text.endsWith(pattern)) return undefined;
-        return { start: norm.map[at], end };
-      }
-      reach *= 2;
+
+}
+
+/**
+ * The occurrences of the probe's pattern in `text` that start inside the raw ranges `[from, to]`,
+ * however their whitespace is laid out, by start; at most `limit`. Near a known place, reading
+ * the ranges for the pattern's longest word costs less than building an index or looking it up
+ * (each lookup a cache miss anywhere in the text). An occurrence whose whitespace runs more than
+ * double its length is missed.
+ */
+export function occurrencesWithin(text: string, probe: Probe, ranges: ReadonlyArray<readonly [number, number]>, limit: number): Occurrence[] {
+  const { pattern } = probe;
+  const [best, bestLength] = longestWord(pattern);
+  if (bestLength === 0) return [];
+  const word = pattern.slice(best, best + bestLength);
+  const found = new Map<number, Occurrence>();
+  for (const [from, to] of ranges) {
+    const slice = text.slice(from, Math.min(text.length, to + 2 * probe.raw.length));
+    for (let i = slice.indexOf(word); i >= 0 && found.size < limit; i = slice.indexOf(word, i + 1)) {
+      const hit = verify(text, pattern, best, from + i);
+      if (hit && hit.start >= from && hit.start <= to) found.set(hit.start, hit);
     }
   }
+  return [...found.values()].sort((a, b) => a.start - b.start);
+}
+
+/** Checks that normalised `pattern[j]` can sit at raw offset `p` of `s`, and where the occurrence lies. */
+function verify(s: string, pattern: string, j: number, p: number): Occurrence | undefined {
+  // Forward: the rest of the pattern, read as normalisation reads the text.
+  let i = p;
+  for (let k = j; k < pattern.length; k++) {
+    if (i >= s.length) return undefined;
+    const c = s.charCodeAt(i);
+    if (isSpace(c)) {
+      if (pattern.charCodeAt(k) !== SPACE) return undefined;
+      i = skipRun(s, i, s.length, false);
+    } else {
+      if (foldQuote(c) !== pattern.charCodeAt(k)) return undefined;
+      i++;
+    }
+  }
+  const end = i;
+  // Backward: normalise a generous stretch before the hit and compare its tail.
+  let reach = 2 * j + 64;
+  for (;;) {
+    const from = Math.max(0, p - reach);
+    const norm = normalize(s, from, end);
+    const at = norm.text.length - pattern.length;
+    if (at >= 1 || from === 0) {
+      if (at < 0 || !norm.text.endsWith(pattern)) return undefined;
+      return { start: norm.map[at], end };
+    }
+    reach *= 2;
+  }
+}
+
+/**
+ * The offset and length of the pattern's longest run of characters that read the same in the
+ * raw text, to find it by verbatim search.
+ */
+function longestWord(pattern: string): [number, number] {
+  let best = 0;
+  let bestLength = 0;
+  for (let j = 0; j < pattern.length;) {
+    let k = j;
+    while (k < pattern.length && isPlain(pattern.charCodeAt(k)) && !isQuoteLike(pattern.charCodeAt(k))) k++;
+    if (k - j > bestLength) {
+      best = j;
+      bestLength = k - j;
+    }
+    j = Math.max(k, j + 1);
+  }
+  return [best, bestLength];
 }
 
 /** Characters that normalisation may have produced from others (straight quotes): not safe to find verbatim. */
