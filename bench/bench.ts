@@ -5,6 +5,7 @@
 // the results are right (identical trees, no misplaced annotation), not the timings.
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import { availableParallelism } from 'os';
 import * as path from 'path';
 import { benchAnchoring } from './anchor';
 import { benchKeystrokes } from './keystroke';
@@ -41,7 +42,7 @@ interface Row {
 }
 
 const rows: Row[] = [];
-const json: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, tiny };
+const json: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cores: availableParallelism(), tiny };
 
 function ms(n: number): string {
   return n >= 100 ? `${n.toFixed(0)} ms` : n >= 1 ? `${n.toFixed(1)} ms` : `${n.toFixed(3)} ms`;
@@ -76,6 +77,7 @@ function bundle(): void {
 }
 
 async function main(): Promise<void> {
+  console.log(`Node.js ${process.version}, ${availableParallelism()} cores`);
   const sizes = tiny ? [20_000] : [20_000, 200_000, 2_000_000];
   const texts = new Map(sizes.map((s) => [s, generateEssay(s, 1)]));
   const parse = new Map<number, number>();

