@@ -16,15 +16,14 @@ export class Pattern {
   /** Non-ASCII characters of the pattern and their masks: few, so a scan beats a map. */
   private readonly otherChars: Int32Array;
   private readonly otherMasks: Int32Array;
+  private readonly others: number;
 
   /** `table` holds 128 masks from `base` for the ASCII characters; patterns may share one. */
   constructor(text: string, reversed = false, readonly table = int32(128), readonly base = 0) {
     const m = Math.min(text.length, WORD);
     this.length = m;
-    let others = 0;
-    for (let i = 0; i < m; i++) if (text.charCodeAt(i) >= 128) others++;
-    this.otherChars = others > 0 ? int32(others) : NO_MASKS;
-    this.otherMasks = others > 0 ? int32(others) : NO_MASKS;
+    let chars: Int32Array = NO_MASKS;
+    let masks: Int32Array = NO_MASKS;
     let used = 0;
     for (let i = 0; i < m; i++) {
       const c = text.charCodeAt(reversed ? m - 1 - i : i);
@@ -32,18 +31,26 @@ export class Pattern {
         table[base + c] |= 1 << i;
         continue;
       }
+      // Room for every unit of the pattern, set aside at the first that is not ASCII.
+      if (chars === NO_MASKS) {
+        chars = int32(m);
+        masks = int32(m);
+      }
       let k = 0;
-      while (k < used && this.otherChars[k] !== c) k++;
-      if (k === used) this.otherChars[used++] = c;
-      this.otherMasks[k] |= 1 << i;
+      while (k < used && chars[k] !== c) k++;
+      if (k === used) chars[used++] = c;
+      masks[k] |= 1 << i;
     }
+    this.otherChars = chars;
+    this.otherMasks = masks;
+    this.others = used;
   }
 
   /** Bits of the pattern positions holding character `c`. */
   eq(c: number): number {
     if (c < 128) return this.table[this.base + c];
     const chars = this.otherChars;
-    for (let k = 0; k < chars.length; k++) if (chars[k] === c) return this.otherMasks[k];
+    for (let k = 0; k < this.others; k++) if (chars[k] === c) return this.otherMasks[k];
     return 0;
   }
 }
