@@ -1349,16 +1349,8 @@ export class Anchorer {
     if (around === undefined || probe.pattern.length < MIN_INDEXED) {
       occurrences = this.kgrams().occurrences(probe, FAR_LIMIT);
     } else {
-      const { raw } = probe;
-      const seen = new Map<number, Occurrence>();
-      const spans = windows(predictions, around + raw.length, this.text.length);
-      for (const [from, to] of spans) {
-        const slice = this.text.slice(from, to + raw.length);
-        for (let i = slice.indexOf(raw); i >= 0 && seen.size < FAR_LIMIT; i = slice.indexOf(raw, i + 1)) seen.set(from + i, { start: from + i, end: from + i + raw.length });
-      }
       // Copies laid out otherwise (rewrapped, say) are no more of a rival further off.
-      for (const o of occurrencesWithin(this.text, probe, spans, FAR_LIMIT)) if (!seen.has(o.start)) seen.set(o.start, o);
-      occurrences = [...seen.values()].sort((a, b) => a.start - b.start).slice(0, FAR_LIMIT);
+      occurrences = occurrencesWithin(this.text, probe, windows(predictions, around + probe.raw.length, this.text.length), FAR_LIMIT);
     }
     return occurrences.map((o) => {
       const norm = normalize(this.text, o.start, o.end);

@@ -326,7 +326,10 @@ export function occurrencesWithin(text: string, probe: Probe, ranges: ReadonlyAr
   for (const [from, to] of ranges) {
     const slice = text.slice(from, Math.min(text.length, to + 2 * probe.raw.length));
     for (let i = slice.indexOf(word); i >= 0 && found.size < limit; i = slice.indexOf(word, i + 1)) {
-      const hit = verify(text, pattern, best, from + i);
+      // A copy laid out like the probe's raw text needs no normalising to check.
+      const start = from + i - probe.fromPattern[best];
+      const copy = start >= from && start <= to && text.startsWith(probe.raw, start);
+      const hit = copy ? { start, end: start + probe.raw.length } : verify(text, pattern, best, from + i);
       if (hit && hit.start >= from && hit.start <= to) found.set(hit.start, hit);
     }
   }
