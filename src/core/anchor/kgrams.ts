@@ -306,8 +306,6 @@ export class KGramIndex {
     }
     return [...found.values()].sort((a, b) => a.start - b.start);
   }
-
-
 }
 
 /**
