@@ -205,9 +205,9 @@ export class KGramIndex {
    * Every raw range whose normalised form is the probe's pattern, by start; at most `limit`.
    * Copies laid out like the probe's raw text (the usual case: a moved paragraph) are found
    * through one rare k-gram per sampling residue; copies whose whitespace differs, only through
-   * k-grams rare enough to look up for every offset; without `sameLayout`, only the latter.
+   * k-grams rare enough to look up for every offset.
    */
-  occurrences(probe: Probe, limit: number, sameLayout = true): Occurrence[] {
+  occurrences(probe: Probe, limit: number): Occurrence[] {
     const { pattern, raw, toPattern, fromPattern } = probe;
     if (pattern.length === 0) return [];
     if (pattern.length < MIN_INDEXED) return this.scan(pattern, limit);
@@ -241,7 +241,7 @@ export class KGramIndex {
         if (hit && !found.some((f) => f.start === hit.start)) found.push(hit);
       }
     };
-    for (let r = 0; sameLayout && r < STEP; r++) {
+    for (let r = 0; r < STEP; r++) {
       // In a copy at s the sample sits at the first plain character from s + r + i * STEP.
       let best = -1;
       for (let g = r; g < rawSpan; g += STEP) {
