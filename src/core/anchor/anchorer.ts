@@ -118,8 +118,6 @@ const WORD_HITS = 512;
 const CHECKED_PLACES = 2048;
 /** Context shorter than this cannot show a few errors' difference. */
 const SHORT_CONTEXT = 8;
-/** Pieces of the context looked up verbatim before its frame is sought. */
-const FRAME_PIECE = 6;
 /** Normalised regions kept, and how much wider than asked they are made. */
 const REGIONS = 4;
 const REGION_MARGIN = 32;
@@ -224,7 +222,6 @@ class Query {
   private probeSlices?: string[];
   private pieceCache?: Array<{ text: string; offset: number }>;
   private wordCache?: Array<{ text: string; offset: number }>;
-  private framePieceCache?: string[];
   /** The quote cut into pieces of at most one machine word, and their offsets. */
   readonly chunks: string[] = [];
   readonly offsets: number[] = [];
@@ -332,16 +329,6 @@ class Query {
       this.wordCache = long.concat(short);
     }
     return this.wordCache;
-  }
-
-  /** Short pieces of the raw prefix and suffix, end to end, to look for them cheaply. */
-  get framePieces(): readonly string[] {
-    if (!this.framePieceCache) {
-      const out: string[] = [];
-      for (const side of [this.rawPrefix, this.rawSuffix]) for (let i = 0; i + FRAME_PIECE <= side.length; i += FRAME_PIECE) out.push(side.slice(i, i + FRAME_PIECE));
-      this.framePieceCache = out;
-    }
-    return this.framePieceCache;
   }
 
   /** Prefix + quote + suffix, for lookups in the k-gram index. */
@@ -504,18 +491,6 @@ function mayHold(q: Query, text: string, from: number, to: number, budget: numbe
     if (least > budget) return false;
   }
   return true;
-}
-
-/** The words of a normalised string that read the same in the raw text, MIN_WORD long or more. */
-function wordsOf(text: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < text.length;) {
-    let j = i;
-    while (j < text.length && !isQuoteOrSpace(text.charCodeAt(j))) j++;
-    if (j - i >= MIN_WORD) out.push(text.slice(i, j));
-    i = j + 1;
-  }
-  return out;
 }
 
 /**
@@ -880,22 +855,9 @@ export class Anchorer {
     const both = q.prefix.length >= SHORT_CONTEXT && q.suffix.length >= SHORT_CONTEXT;
     if (!both && halves.length === 0) return false;
     const [prefix, suffix] = q.frame();
-    // Either side of the context, found at all, keeps at least one of its short pieces verbatim:
-    // where none is, nothing needs normalising or aligning.
-    const pieces = q.framePieces;
-    const reach = LOCAL.radius + q.slack + (m >> 3) + 2 * m + 2 * WORD;
-    // The quote verbatim keeps its longest word; a side with at most k errors keeps one of any
-    // k + 1 of its words. Where neither can be, there is nothing to normalise.
-    const quoteWord = q.words.length > 0 ? q.words[0].text : undefined;
-    const [prefixWords, suffixWords] = [wordsOf(q.prefix), wordsOf(q.suffix)];
-    const keeps = (words: readonly string[], length: number, slice: string): boolean => words.length <= length >> 3 || words.some((w) => slice.includes(w));
-    const centres = predictions.filter((p) => {
-      const slice = this.text.slice(Math.max(0, p - reach), p + reach);
-      if (!pieces.some((piece) => slice.includes(piece))) return false;
-      const halvesMay = halves.length > 0 && (quoteWord === undefined || slice.includes(quoteWord));
-      return halvesMay || (both && keeps(prefixWords, q.prefix.length, slice) && keeps(suffixWords, q.suffix.length, slice));
-    });
-    for (const w of this.windows(centres, LOCAL.radius + q.slack, m)) {
+    // Every window is read: a filter on the raw text around each position (pieces or words of
+    // the context, verbatim) rejected too few of them to pay for itself.
+    for (const w of this.windows(predictions, LOCAL.radius + q.slack, m)) {
       const text = w.norm.text;
       // The quote with one side of its context, verbatim, is the passage still there.
       for (const h of halves) {

@@ -57,8 +57,8 @@ export function normalize(source: string, from = 0, to = source.length): Normali
   const part = source.slice(lo, n);
   SPECIAL.lastIndex = i - lo;
   while (i < n) {
-    const found = SPECIAL.exec(part);
-    const stop = found ? lo + found.index : n;
+    // Every match is one character long: test() finds where, without allocating a match.
+    const stop = SPECIAL.test(part) ? lo + SPECIAL.lastIndex - 1 : n;
     if (stop > i) {
       out += source.slice(i, stop);
       for (let k = i; k < stop; k++) map[length++] = k;
