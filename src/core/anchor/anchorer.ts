@@ -215,6 +215,8 @@ class Query {
   /** Whether the medium search ran, and found any piece of the quote close to an expected position. */
   mediumRan = false;
   piecesNear = false;
+  /** Where the medium search looked its pieces up. */
+  scanned: ReadonlyArray<[number, number]> = [];
   /** Extra reach of the close searches: how far the expected position may have drifted. */
   slack = 0;
   /** Where the quote was seen verbatim, with one side of its context, close to an expected position, plausible or not. */
@@ -809,8 +811,11 @@ export class Anchorer {
     }
     if (medium.kind !== 'none') return medium;
     // When several pieces of the quote were looked up and none is anywhere near an expected
-    // position, the quote is not there to be aligned.
-    const covered = predictions.every((p) => q.sure.includes(p));
+    // position, the quote is not there to be aligned. The medium search looked around the sure
+    // positions, and so around any other that lies well inside where it looked.
+    const reach = LOCAL.radius + q.slack + (q.quote.length >> 3);
+    const length = this.text.length;
+    const covered = predictions.every((p) => q.sure.includes(p) || q.scanned.some(([from, to]) => Math.max(0, p - reach) >= from && Math.min(length, p + reach) <= to));
     const local = covered && q.pieces.length >= 3 && !q.piecesNear ? NONE : choose(this.collect(q, predictions, LOCAL, false, predictions, LOCAL.radius + q.slack));
     if (local.kind !== 'none') return local;
     const far = this.far(q, predictions);
@@ -949,6 +954,7 @@ export class Anchorer {
     }
     hits.sort((a, b) => a.start - b.start);
     q.mediumRan = true;
+    q.scanned = scanned;
     q.piecesNear = hits.some((h) => predictions.some((p) => Math.abs(h.start - p) <= near));
     const needed = Math.min(2, pieces.length);
     const clusters: Array<{ centre: number; agreeing: number }> = [];
