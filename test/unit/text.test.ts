@@ -31,6 +31,21 @@ suite('text: code points', () => {
     assert.strictEqual(new CodePointIndex(text).length, [...text].length);
   });
 
+  test('counts as the string iterator does, whatever the surrogates', () => {
+    // High and low surrogates, alone, paired and reversed, among ordinary characters.
+    const unit = fc.constantFrom('a', ' ', '\ud800', '\udbff', '\udc00', '\udfff', '\ud83d', '\ude00', 'é');
+    fc.assert(fc.property(fc.array(unit, { maxLength: 40 }).map((units) => units.join('')), (text) => {
+      const cp = new CodePointIndex(text);
+      const points = [...text];
+      assert.strictEqual(cp.length, points.length);
+      let utf16 = 0;
+      for (let i = 0; i <= points.length; i++) {
+        assert.strictEqual(cp.toUtf16(i), utf16);
+        utf16 += points[i]?.length ?? 0;
+      }
+    }));
+  });
+
   test('strips one BOM', () => {
     assert.strictEqual(stripBom('\ufeff# T'), '# T');
     assert.strictEqual(stripBom('# T'), '# T');
