@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import approxSearch from 'approx-string-match';
 import fc from 'fast-check';
 import { KGramIndex, Probe, occurrencesWithin } from '../../src/core/anchor/kgrams';
+import { CharFrequency, Needle } from '../../src/core/anchor/rare';
 import { Pattern, alignBackward, alignForward, search, searchEnds } from '../../src/core/anchor/myers';
 import { normalize } from '../../src/core/anchor/normalize';
 
@@ -161,7 +162,23 @@ suite('anchor: k-gram index', () => {
         if (ranges.some(([lo, hi]) => occurrence.start >= lo && occurrence.start <= hi)) real.push(occurrence);
       }
       assert.deepStrictEqual(occurrencesWithin(text, probe, ranges, 1000), real);
+      // Found from the word with the text's rarest character, and from that character on.
+      assert.deepStrictEqual(occurrencesWithin(text, probe, ranges, 1000, new CharFrequency(text)), real);
     }), { numRuns: 300 });
+  });
+
+  test('a needle is found where indexOf finds it, from whichever of its characters', () => {
+    const piece = fc.constantFrom('a', 'b', 'ab', 'ba', 'Q', ' ', '\n', 'é', '😀');
+    const text = fc.array(piece, { maxLength: 60 }).map((parts) => parts.join(''));
+    fc.assert(fc.property(text, text, fc.nat(), fc.integer({ min: -3, max: 70 }), (hay, sought, at, from) => {
+      fc.pre(sought.length > 0);
+      const needle = new Needle(sought, at % sought.length);
+      const found: number[] = [];
+      const real: number[] = [];
+      for (let i = needle.in(hay, from); i >= 0; i = needle.in(hay, i + 1)) found.push(i);
+      for (let i = hay.indexOf(sought, from); i >= 0; i = hay.indexOf(sought, i + 1)) real.push(i);
+      assert.deepStrictEqual(found, real);
+    }), { numRuns: 500 });
   });
 });
 

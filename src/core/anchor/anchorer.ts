@@ -21,6 +21,7 @@ import type { AnchorStatus, Target } from '../model';
 import { CodePointIndex, type Range } from '../text';
 import { KGramIndex, MIN_INDEXED, Probe, occurrencesWithin, type Occurrence } from './kgrams';
 import { LongPattern, Pattern, WORD, alignBackward, alignForward, searchEnds } from './myers';
+import { CharFrequency } from './rare';
 import { int32 } from './slab';
 import { GREATER_THAN, isLineBreak, isSpace as isSpaceCode, normalize, toNormalized, type NormalizedText } from './normalize';
 
@@ -548,6 +549,7 @@ export class Anchorer {
   private readonly breakCache: { crlf?: number[]; lf?: number[] } = {};
   private regions: NormalizedText[] = [];
   private kgramCache?: KGramIndex;
+  private frequencyCache?: CharFrequency;
   private hasCR?: boolean;
 
   constructor(readonly text: string) {}
@@ -667,6 +669,10 @@ export class Anchorer {
 
   private codePoints(): CodePointIndex {
     return (this.codePointCache ??= new CodePointIndex(this.text));
+  }
+
+  private frequency(): CharFrequency {
+    return (this.frequencyCache ??= new CharFrequency(this.text));
   }
 
   private kgrams(): KGramIndex {
@@ -923,11 +929,11 @@ export class Anchorer {
     // A copy of the quote with its whole context, verbatim (a paragraph moved), is a candidate
     // beside which an approximate one matters only at about half its distance (see collect), so
     // pieces are looked up no further than that.
-    const whole = q.rawPrefix + q.exact + q.rawSuffix;
+    const whole = this.frequency().needle(q.rawPrefix + q.exact + q.rawSuffix);
     const copies: number[] = [];
     for (const [from, to] of spans) {
-      const slice = this.text.slice(from, to + whole.length);
-      for (let i = slice.indexOf(whole); i >= 0 && copies.length < MAX_EXACT; i = slice.indexOf(whole, i + 1)) copies.push(from + i + q.rawPrefix.length);
+      const slice = this.text.slice(from, to + whole.text.length);
+      for (let i = whole.in(slice); i >= 0 && copies.length < MAX_EXACT; i = whole.in(slice, i + 1)) copies.push(from + i + q.rawPrefix.length);
     }
     let scanned = spans;
     if (copies.length > 0) {
@@ -943,11 +949,12 @@ export class Anchorer {
       }
     }
     const hits: Array<{ start: number; piece: number }> = [];
+    const needles = pieces.map((piece) => this.frequency().needle(piece.text));
     for (const [from, to] of scanned) {
       const slice = this.text.slice(from, to + n);
       pieces.forEach((piece, k) => {
         const found: number[] = [];
-        for (let i = slice.indexOf(piece.text); i >= 0 && found.length <= SEED_HITS; i = slice.indexOf(piece.text, i + 1)) found.push(i);
+        for (let i = needles[k].in(slice); i >= 0 && found.length <= SEED_HITS; i = needles[k].in(slice, i + 1)) found.push(i);
         // A piece this common says nothing about where the quote is.
         if (found.length <= SEED_HITS) for (const i of found) hits.push({ start: from + i - piece.offset, piece: k });
       });
@@ -1318,7 +1325,7 @@ export class Anchorer {
       occurrences = this.kgrams().occurrences(probe, FAR_LIMIT);
     } else {
       // Copies laid out otherwise (rewrapped, say) are no more of a rival further off.
-      occurrences = occurrencesWithin(this.text, probe, windows(predictions, around + probe.raw.length, this.text.length), FAR_LIMIT);
+      occurrences = occurrencesWithin(this.text, probe, windows(predictions, around + probe.raw.length, this.text.length), FAR_LIMIT, this.frequency());
     }
     return occurrences.map((o) => {
       const norm = normalize(this.text, o.start, o.end);

@@ -4,6 +4,7 @@
 // least MIN_INDEXED long contains a sampled k-gram, so looking up each of the string's k-grams
 // finds them all; each hit is then checked against the text.
 import { GREATER_THAN, foldQuote, isSpace, normalize, skipRun } from './normalize';
+import { CharFrequency, Needle } from './rare';
 import { int32 } from './slab';
 
 /** Length of the hashed k-grams, in normalised characters. */
@@ -315,15 +316,16 @@ export class KGramIndex {
  * (each lookup a cache miss anywhere in the text). An occurrence whose whitespace runs more than
  * double its length is missed.
  */
-export function occurrencesWithin(text: string, probe: Probe, ranges: ReadonlyArray<readonly [number, number]>, limit: number): Occurrence[] {
+export function occurrencesWithin(text: string, probe: Probe, ranges: ReadonlyArray<readonly [number, number]>, limit: number, frequency?: CharFrequency): Occurrence[] {
   const { pattern } = probe;
-  const [best, bestLength] = longestWord(pattern);
+  const [best, bestLength] = frequency ? rarestWord(pattern, frequency) : longestWord(pattern);
   if (bestLength === 0) return [];
   const word = pattern.slice(best, best + bestLength);
+  const needle = frequency ? frequency.needle(word) : new Needle(word, 0);
   const found = new Map<number, Occurrence>();
   for (const [from, to] of ranges) {
     const slice = text.slice(from, Math.min(text.length, to + 2 * probe.raw.length));
-    for (let i = slice.indexOf(word); i >= 0 && found.size < limit; i = slice.indexOf(word, i + 1)) {
+    for (let i = needle.in(slice); i >= 0 && found.size < limit; i = needle.in(slice, i + 1)) {
       // A copy laid out like the probe's raw text needs no normalising to check.
       const start = from + i - probe.fromPattern[best];
       const copy = start >= from && start <= to && text.startsWith(probe.raw, start);
@@ -377,6 +379,30 @@ function longestWord(pattern: string): [number, number] {
     if (k - j > bestLength) {
       best = j;
       bestLength = k - j;
+    }
+    j = Math.max(k, j + 1);
+  }
+  return [best, bestLength];
+}
+
+/**
+ * The offset and length of the run of characters that read the same in the raw text with the
+ * rarest character in it (the longer of equals): the fastest to find by verbatim search.
+ */
+function rarestWord(pattern: string, frequency: CharFrequency): [number, number] {
+  let best = 0;
+  let bestLength = 0;
+  let bestCount = Infinity;
+  for (let j = 0; j < pattern.length;) {
+    let k = j;
+    while (k < pattern.length && isPlain(pattern.charCodeAt(k)) && !isQuoteLike(pattern.charCodeAt(k))) k++;
+    if (k > j) {
+      const count = frequency.countAt(pattern, frequency.rarest(pattern, j, k));
+      if (count < bestCount || (count === bestCount && k - j > bestLength)) {
+        best = j;
+        bestLength = k - j;
+        bestCount = count;
+      }
     }
     j = Math.max(k, j + 1);
   }
