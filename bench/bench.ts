@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   const keys = await benchKeystrokes(largest, tiny ? 100 : 1000, tiny ? 50 : 400);
   json.keystroke = keys;
   row(`keystroke, ${largest / 1000} KB, ${keys.annotations} annotations, median`, ms(keys.medianMs), `1/${Math.round(big / keys.medianMs)} of a full parse`, '≤ 1/1000', keys.medianMs * 1000 <= big);
-  row(`keystroke, ${largest / 1000} KB, max`, ms(keys.maxMs), `1/${Math.round(big / keys.maxMs)} of a full parse`, '≤ 1/1000', keys.maxMs * 1000 <= big);
+  row(`keystroke, ${largest / 1000} KB, max (median of ${keys.series} series' slowest)`, ms(keys.maxMs), `1/${Math.round(big / keys.maxMs)} of a full parse; slowest of all ${keys.series * keys.keystrokes}: ${ms(keys.slowestMs)}`, '≤ 1/1000', keys.maxMs * 1000 <= big);
 
   console.log('\n2. Re-index after a one-character edit');
   let treesEqual = true;
