@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   const first = await benchFirstIndex(texts.get(largest)!);
   json.firstIndex = first;
   row(`first index, ${largest / 1000} KB`, ms(first.totalMs), `${(first.totalMs / big).toFixed(2)} of a full parse`, '≤ 0.5', first.totalMs <= 0.5 * big);
-  row(`first index, longest blocking slice (${first.slices} slices)`, ms(first.longestSliceMs), '', '≤ 50 ms', first.longestSliceMs <= 50);
+  row(`first index, longest blocking slice (median of ${first.runs.length} builds' longest; ${first.slices} slices)`, ms(first.longestSliceMs), `longest of all: ${ms(first.longestOfAllMs)}`, '≤ 50 ms', first.longestSliceMs <= 50);
 
   console.log('\n4. Re-anchoring annotations');
   const anchoring = benchAnchoring({ bytes: largest, annotations: tiny ? 100 : 1000, runs: tiny ? 1 : 9, warmup: tiny ? 0 : 4 });
