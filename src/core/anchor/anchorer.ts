@@ -122,6 +122,12 @@ const SHORT_CONTEXT = 8;
 /** Normalised regions kept, and how much wider than asked they are made. */
 const REGIONS = 4;
 const REGION_MARGIN = 32;
+/**
+ * After this many close looks in a row that placed nothing, the close look is tried only for one
+ * passage in CLOSE_RETRY, until it places one again. The near search places what it would have.
+ */
+const CLOSE_MISSES = 4;
+const CLOSE_RETRY = 8;
 /** How far from the expected position the close look places a passage (distance penalty under 1). */
 const CLOSE = 8;
 /** Recent shifts tried for the next passage: its own paragraph's, and the ones before a move. */
@@ -549,6 +555,9 @@ export class Anchorer {
   private readonly breakCache: { crlf?: number[]; lf?: number[] } = {};
   private regions: NormalizedText[] = [];
   private kgramCache?: KGramIndex;
+  /** Close looks in a row that placed nothing, and passages since that skipped the close look. */
+  private closeMisses = 0;
+  private closeSkips = 0;
   private frequencyCache?: CharFrequency;
   private hasCR?: boolean;
 
@@ -798,9 +807,14 @@ export class Anchorer {
     const quick = this.verbatim(q, predictions);
     if (quick) return { kind: 'found', best: quick };
     if (q.quote.length === 0) return this.locatePoint(q, predictions);
-    // Nearly always the first expected position is right: look closely around it alone first.
-    const close = this.closeLook(q, predictions);
-    if (close) return { kind: 'found', best: close };
+    // Nearly always the first expected position is right: look closely around it alone first,
+    // unless that look has been failing (the text is heavily edited), when it costs more than
+    // it saves.
+    if (this.closeMisses < CLOSE_MISSES || ++this.closeSkips % CLOSE_RETRY === 0) {
+      const close = this.closeLook(q, predictions);
+      this.closeMisses = close ? 0 : this.closeMisses + 1;
+      if (close) return { kind: 'found', best: close };
+    }
     const near = choose(this.collect(q, predictions, LOCAL, false, predictions.slice(0, 1), NEAR_RADIUS + q.slack));
     if (near.kind !== 'none') return near;
     const found = this.medium(q, predictions);
