@@ -696,13 +696,14 @@ export class Anchorer {
     // A whole file converted between LF and CRLF shifts every position by a line's break per
     // line above it: the target's own text tells which way the file went.
     const raw = target.quote.prefix + target.quote.exact + target.quote.suffix;
-    if (/(^|[^\r])\n/.test(raw) && !raw.includes('\r\n')) {
+    const hasCR = (this.hasCR ??= this.text.includes('\r'));
+    if (hasCR && /(^|[^\r])\n/.test(raw) && !raw.includes('\r\n')) {
       const crlf = this.breaks('crlf');
       let u = old;
       for (let k = 0; k < 3; k++) u = old + countBefore(crlf, u);
       return u;
     }
-    if (raw.includes('\r\n') && !(this.hasCR ??= this.text.includes('\r'))) {
+    if (!hasCR && raw.includes('\r\n')) {
       const lf = this.breaks('lf');
       let u = old;
       for (let k = 0; k < 3; k++) u = old - countBefore(lf, u);
