@@ -881,8 +881,8 @@ export class Anchorer {
     const both = q.prefix.length >= SHORT_CONTEXT && q.suffix.length >= SHORT_CONTEXT;
     if (!both && halves.length === 0) return false;
     const [prefix, suffix] = q.frame();
-    // Every window is read: a filter on the raw text around each position (pieces or words of
-    // the context, verbatim) rejected too few of them to pay for itself.
+    // Every window is read: filtering the raw text around each position first (for pieces or
+    // words of the context, verbatim) would reject too few windows to pay for itself.
     for (const w of this.windows(predictions, LOCAL.radius + q.slack, m)) {
       const text = w.norm.text;
       // The quote with one side of its context, verbatim, is the passage still there.
