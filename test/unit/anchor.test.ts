@@ -311,6 +311,17 @@ suite('anchor: short quotes', () => {
     assert.strictEqual(new Anchorer(changed.text).anchor(target).status, 'detached');
   });
 
+  test('a repeated word whose annotated copy was deleted is detached, not put on the copy left beside it', () => {
+    const text = 'Gene the parameter prior. Weights matter, and these and. Model that analogy analogy activations selection! Search its layers.\n';
+    const { target, range } = targetOf(text, 'analogy ', 1);
+    const changed = edit(text, range, [{ start: range.start, end: range.end, text: '' }]);
+    assert.strictEqual(changed.range, undefined);
+    // The prefix, which ends with the other copy, now runs straight into the suffix.
+    assert.ok(changed.text.includes(`${target.quote.prefix}${target.quote.suffix}`));
+    assert.strictEqual(new Anchorer(changed.text).anchor(target).status, 'detached');
+    assert.strictEqual(new Anchorer(changed.text).anchorAll([target])[0].status, 'detached');
+  });
+
   test('a two-character quote does not match approximately', () => {
     const { target, range } = targetOf(doc, 'AI', 1);
     const changed = edit(doc, range, [{ start: range.start + 1, end: range.end, text: 'x' }]);

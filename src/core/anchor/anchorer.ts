@@ -517,6 +517,12 @@ function someIntact(side: string, text: string, from: number, to: number): boole
   return false;
 }
 
+/** Whether `prefix` immediately followed by `suffix` occurs in `text` with the seam at or between `start` and `end`. */
+function frameClosedWithin(text: string, prefix: string, suffix: string, start: number, end: number): boolean {
+  const i = text.indexOf(prefix + suffix, Math.max(0, start - prefix.length));
+  return i >= 0 && i + prefix.length <= end;
+}
+
 /** The parts of the spans `a` that lie inside the spans `b` (both sorted and disjoint). */
 function intersect(a: ReadonlyArray<[number, number]>, b: ReadonlyArray<[number, number]>): Array<[number, number]> {
   const out: Array<[number, number]> = [];
@@ -1456,7 +1462,11 @@ export class Anchorer {
     // So does running across a blank line the quote did not cross: that joins two blocks. And a
     // short quote needs each side of its context: a match inside its own old context has one.
     const lopsided = m < LONG_QUOTE && (3 * before > Math.max(6, prefix.length) || 3 * after > Math.max(6, suffix.length));
-    if (unsure || lopsided || (blankLine(start, end) && !BLANK_LINE.test(q.exact))) after += q.quote.length + q.context;
+    // A passage deleted from between its context leaves the context closed up: a match with a
+    // broken context that spans the place where prefix now meets suffix is a piece of that
+    // context (a repeated word next to the deleted one, say), not the passage.
+    const closed = before + after > 0 && prefix.length >= SHORT_CONTEXT && suffix.length >= SHORT_CONTEXT && frameClosedWithin(text, prefix, suffix, start, end);
+    if (unsure || lopsided || closed || (blankLine(start, end) && !BLANK_LINE.test(q.exact))) after += q.quote.length + q.context;
     const c = this.candidate(w.norm.map[start], w.norm.map[end], quoteErrors, before + after, predictions);
     c.framed = (prefix.length >= SHORT_CONTEXT && 4 * before <= prefix.length) || (suffix.length >= SHORT_CONTEXT && 4 * after <= suffix.length);
     return c;
