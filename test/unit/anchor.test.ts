@@ -322,6 +322,17 @@ suite('anchor: short quotes', () => {
     assert.strictEqual(new Anchorer(changed.text).anchorAll([target])[0].status, 'detached');
   });
 
+  test('a heading whose last word changed is not stretched to the end of the next line', () => {
+    const before = '# On counting arguments and the simplicity prior\r\n\r\nPlanner those such complex function misaligned. Gradient or\r\ndataset less seeking.\r\n';
+    const { target } = targetOf(before, 'counting arguments and the simplicity prior');
+    assert.strictEqual(target.quote.suffix, '');
+    // The last word gave way to another, and the heading ran on into the paragraph below.
+    const after = '# On counting arguments and the simplicity are\r\nplanner those such complex function misaligned `heuristic_gene`. Gradient or\r\ndataset less seeking.\r\n';
+    for (const result of [new Anchorer(after).anchor(target), new Anchorer(after).anchorAll([target])[0]]) {
+      if (result.status !== 'detached') assert.ok(!/[\r\n]/.test(after.slice(result.start, result.end)), `placed on ${JSON.stringify(after.slice(result.start, result.end))}`);
+    }
+  });
+
   test('a two-character quote does not match approximately', () => {
     const { target, range } = targetOf(doc, 'AI', 1);
     const changed = edit(doc, range, [{ start: range.start + 1, end: range.end, text: 'x' }]);
