@@ -333,6 +333,17 @@ suite('anchor: short quotes', () => {
     }
   });
 
+  test('a quote on one line is not widened across a line break to where its context recurs', () => {
+    const before = '# On counting arguments and the simplicity prior\n\nSeeking “pressure”. By seeking other\nupdates claims dataset prior to training.\n';
+    const { target } = targetOf(before, 'implicity ');
+    assert.strictEqual(target.quote.suffix, 'prior');
+    // The heading lost its last word and ran on into the paragraph, where "prior" comes again.
+    const after = '# On counting arguments and the simplicityking “pressure”. By seeking other\nupdates claims dataset prior to training.\n';
+    for (const result of [new Anchorer(after).anchor(target), new Anchorer(after).anchorAll([target])[0]]) {
+      if (result.status !== 'detached') assert.ok(!/\n/.test(after.slice(result.start, result.end)), `placed on ${JSON.stringify(after.slice(result.start, result.end))}`);
+    }
+  });
+
   test('a two-character quote does not match approximately', () => {
     const { target, range } = targetOf(doc, 'AI', 1);
     const changed = edit(doc, range, [{ start: range.start + 1, end: range.end, text: 'x' }]);

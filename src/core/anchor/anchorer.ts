@@ -1417,8 +1417,8 @@ export class Anchorer {
     const lacksTail = quoteErrors > 0 && !text.startsWith(q.quote.slice(m - edge), end - edge);
     // Nor does a passage at the edge of its block run on into another line.
     const sameLine = (from: number, to: number): boolean => !/[\n\r\u2028\u2029]/.test(this.text.slice(w.norm.map[from], w.norm.map[Math.min(to, text.length)]));
-    // A quote on one line, widened to the edge of its line, stays on one line: the match itself
-    // may have run across a line break into the next.
+    // A quote on one line, widened over an insertion or to the edge of its line, stays on one
+    // line: the match itself may have run across a line break into the next.
     const oneLine = !/[\n\r\u2028\u2029]/.test(q.exact);
     // A context of a character or three fits too many places to mark an edge.
     const anchors = (length: number): boolean => length === 0 || length >= 4;
@@ -1436,7 +1436,7 @@ export class Anchorer {
           // The match's errors are about the characters it lacks, those found here.
           const kept = headAt(p);
           if (!fits(kept) || quoteErrors > kept + 2) continue;
-          if (prefix.length > 0 ? fitBefore(p) === 0 : lineStart(p) && sameLine(p + 1, oneLine ? end : start)) {
+          if ((!oneLine || sameLine(p + 1, end)) && (prefix.length > 0 ? fitBefore(p) === 0 : lineStart(p) && sameLine(p + 1, start))) {
             start = p;
             before = 0;
             unsure = false;
@@ -1452,7 +1452,7 @@ export class Anchorer {
         for (let p = end + 1; p <= text.length && p <= end + reach && !blankLine(Math.max(0, end - 1), p); p++) {
           const kept = tailAt(p);
           if (!fits(kept) || quoteErrors > kept + 2) continue;
-          if (suffix.length > 0 ? fitAfter(p) === 0 : lineEnd(p) && sameLine(oneLine ? start : end, p)) {
+          if ((!oneLine || sameLine(start, p)) && (suffix.length > 0 ? fitAfter(p) === 0 : lineEnd(p) && sameLine(end, p))) {
             end = p;
             after = 0;
             unsure = false;
