@@ -60,6 +60,13 @@ function edit(text: string, range: Range, edits: TextEdit[]): { text: string; ra
   return { text: applyEdits(text, edits), range: mapRangeThroughEdits(range, edits) };
 }
 
+/** Alone and in a batch, the target is detached or placed on text without a line break. */
+function assertOnOneLine(text: string, target: Target): void {
+  for (const result of [new Anchorer(text).anchor(target), new Anchorer(text).anchorAll([target])[0]]) {
+    if (result.status !== 'detached') assert.ok(!/[\r\n]/.test(text.slice(result.start, result.end)), `placed on ${JSON.stringify(text.slice(result.start, result.end))}`);
+  }
+}
+
 function replaceAll(text: string, from: string, to: string): TextEdit[] {
   const edits: TextEdit[] = [];
   for (let i = text.indexOf(from); i >= 0; i = text.indexOf(from, i + from.length)) edits.push({ start: i, end: i + from.length, text: to });
@@ -328,9 +335,7 @@ suite('anchor: short quotes', () => {
     assert.strictEqual(target.quote.suffix, '');
     // The last word gave way to another, and the heading ran on into the paragraph below.
     const after = '# On counting arguments and the simplicity are\r\nplanner those such complex function misaligned `heuristic_gene`. Gradient or\r\ndataset less seeking.\r\n';
-    for (const result of [new Anchorer(after).anchor(target), new Anchorer(after).anchorAll([target])[0]]) {
-      if (result.status !== 'detached') assert.ok(!/[\r\n]/.test(after.slice(result.start, result.end)), `placed on ${JSON.stringify(after.slice(result.start, result.end))}`);
-    }
+    assertOnOneLine(after, target);
   });
 
   test('a quote on one line is not widened across a line break to where its context recurs', () => {
@@ -339,9 +344,7 @@ suite('anchor: short quotes', () => {
     assert.strictEqual(target.quote.suffix, 'prior');
     // The heading lost its last word and ran on into the paragraph, where "prior" comes again.
     const after = '# On counting arguments and the simplicityking “pressure”. By seeking other\nupdates claims dataset prior to training.\n';
-    for (const result of [new Anchorer(after).anchor(target), new Anchorer(after).anchorAll([target])[0]]) {
-      if (result.status !== 'detached') assert.ok(!/\n/.test(after.slice(result.start, result.end)), `placed on ${JSON.stringify(after.slice(result.start, result.end))}`);
-    }
+    assertOnOneLine(after, target);
   });
 
   test('a two-character quote does not match approximately', () => {
